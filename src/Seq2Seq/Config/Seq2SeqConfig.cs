@@ -1,0 +1,200 @@
+namespace Seq2Seq.Config;
+
+// The YAML schema, one record per section. YAML keys are the snake_case form of the property
+// names (EmbeddingDim -> embedding_dim). The initialisers below are the defaults: this file is the
+// one place where every default is stated; configs/*.yaml document the same keys with comments.
+
+/// <summary>A whole training/translation configuration, as read from YAML.</summary>
+public sealed record Seq2SeqConfig
+{
+    /// <summary>Name of the experiment (shown in logs).</summary>
+    public string Name { get; init; } = "seq2seq";
+
+    /// <summary>Model directory: config, subword models, checkpoints, logs. Required.</summary>
+    public string ModelDir { get; init; } = "";
+
+    /// <summary>Seed for weights, dropout and batch order.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary><c>cpu</c>, <c>cuda</c> or <c>auto</c> (CUDA when available).</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Intra-op CPU threads; 0 = libtorch's default (one per core).</summary>
+    public int Threads { get; init; } = 0;
+
+    /// <summary>Where the corpora are and how they are filtered.</summary>
+    public DataConfig Data { get; init; } = new();
+
+    /// <summary>How text becomes subword ids.</summary>
+    public SubwordConfig Subwords { get; init; } = new();
+
+    /// <summary>Network shape.</summary>
+    public ModelConfig Model { get; init; } = new();
+
+    /// <summary>Optimiser, batching, schedule, validation, checkpoints.</summary>
+    public TrainingConfig Training { get; init; } = new();
+
+    /// <summary>Decoding settings used by validation, <c>test</c> and <c>translate</c>.</summary>
+    public TestingConfig Testing { get; init; } = new();
+}
+
+/// <summary>The <c>data:</c> section.</summary>
+public sealed record DataConfig
+{
+    /// <summary>Training corpus prefix: files are <c>{train}.{src}</c> and <c>{train}.{trg}</c>. Required.</summary>
+    public string Train { get; init; } = "";
+
+    /// <summary>Development (validation) corpus prefix. Required.</summary>
+    public string Dev { get; init; } = "";
+
+    /// <summary>Test corpus prefix (optional; used by <c>seq2seq test</c>).</summary>
+    public string? Test { get; init; }
+
+    /// <summary>Source language suffix, e.g. <c>fr</c>. Required.</summary>
+    public string Src { get; init; } = "";
+
+    /// <summary>Target language suffix, e.g. <c>en</c>. Required.</summary>
+    public string Trg { get; init; } = "";
+
+    /// <summary>Training pairs with more subwords than this on either side are skipped.</summary>
+    public int MaxLength { get; init; } = 50;
+
+    /// <summary>Lowercase all text before subword learning and encoding.</summary>
+    public bool Lowercase { get; init; }
+}
+
+/// <summary>The <c>subwords:</c> section.</summary>
+public sealed record SubwordConfig
+{
+    /// <summary>Subword kind: <c>bpe</c>.</summary>
+    public string Type { get; init; } = "bpe";
+
+    /// <summary>Target source vocabulary size (special tokens, characters and merges together).</summary>
+    public int SrcVocabSize { get; init; } = 8000;
+
+    /// <summary>Target target-side vocabulary size.</summary>
+    public int TrgVocabSize { get; init; } = 8000;
+
+    /// <summary>A pair must occur at least this often to be merged.</summary>
+    public int MinFrequency { get; init; } = 2;
+}
+
+/// <summary>The <c>model:</c> section (the reference architecture by default).</summary>
+public sealed record ModelConfig
+{
+    /// <summary>Recurrent cell: <c>gru</c>.</summary>
+    public string RnnType { get; init; } = "gru";
+
+    /// <summary>Token embedding size, both sides.</summary>
+    public int EmbeddingDim { get; init; } = 256;
+
+    /// <summary>Encoder hidden size per direction.</summary>
+    public int EncoderHidden { get; init; } = 256;
+
+    /// <summary>Run the encoder in both directions.</summary>
+    public bool Bidirectional { get; init; } = true;
+
+    /// <summary>Encoder layers.</summary>
+    public int EncoderLayers { get; init; } = 1;
+
+    /// <summary>Decoder hidden size.</summary>
+    public int DecoderHidden { get; init; } = 512;
+
+    /// <summary>Decoder layers.</summary>
+    public int DecoderLayers { get; init; } = 1;
+
+    /// <summary>Attention kind: <c>bahdanau</c>.</summary>
+    public string Attention { get; init; } = "bahdanau";
+
+    /// <summary>Hidden size of the additive attention.</summary>
+    public int AttentionDim { get; init; } = 512;
+
+    /// <summary>Feed the previous attentional vector into the decoder cell.</summary>
+    public bool InputFeeding { get; init; } = true;
+
+    /// <summary>Dropout on embeddings and before the output projection.</summary>
+    public double Dropout { get; init; } = 0.3;
+}
+
+/// <summary>The <c>training:</c> section.</summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Optimiser: <c>adam</c>.</summary>
+    public string Optimizer { get; init; } = "adam";
+
+    /// <summary>Initial learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Adam's beta1 and beta2.</summary>
+    public IReadOnlyList<double> Betas { get; init; } = [0.9, 0.999];
+
+    /// <summary>L2 weight decay (Adam's, not decoupled).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Clip the global gradient norm to this; 0 = no clipping.</summary>
+    public double ClipGradNorm { get; init; } = 1.0;
+
+    /// <summary>Label smoothing mass spread uniformly over the target vocabulary.</summary>
+    public double LabelSmoothing { get; init; } = 0.1;
+
+    /// <summary>Batch size, in sentences or target tokens (see <see cref="BatchType"/>).</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary><c>sentences</c> or <c>tokens</c>.</summary>
+    public string BatchType { get; init; } = "sentences";
+
+    /// <summary>Stop after this many epochs; 0 = no limit.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Stop after this many optimiser steps; 0 = no limit.</summary>
+    public int MaxSteps { get; init; }
+
+    /// <summary>Stop after this many minutes of wall time; 0 = no limit.</summary>
+    public double MaxMinutes { get; init; }
+
+    /// <summary>Validate every this many steps (and at the end of training).</summary>
+    public int ValidationFreq { get; init; } = 1000;
+
+    /// <summary>Report progress every this many steps.</summary>
+    public int LoggingFreq { get; init; } = 100;
+
+    /// <summary>Validation score that picks the best checkpoint and drives the schedule: <c>bleu</c> or <c>loss</c>.</summary>
+    public string EvalMetric { get; init; } = "bleu";
+
+    /// <summary>Plateau scheduler: validations without improvement before the learning rate drops.</summary>
+    public int Patience { get; init; } = 5;
+
+    /// <summary>Plateau scheduler: the learning rate is multiplied by this on a plateau.</summary>
+    public double DecreaseFactor { get; init; } = 0.5;
+
+    /// <summary>Plateau scheduler: the learning rate never goes below this.</summary>
+    public double MinLr { get; init; } = 1e-6;
+
+    /// <summary>Stop after this many validations without improvement; 0 = never stop early.</summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>How many best checkpoints to keep (best.ckpt plus best.N.ckpt).</summary>
+    public int KeepBestCkpts { get; init; } = 1;
+
+    /// <summary>Stop training after this many non-finite losses in a row.</summary>
+    public int MaxBadLossesInARow { get; init; } = 10;
+}
+
+/// <summary>The <c>testing:</c> section: decoding settings.</summary>
+public sealed record TestingConfig
+{
+    /// <summary>Beam width; 1 = greedy.</summary>
+    public int BeamSize { get; init; } = 5;
+
+    /// <summary>GNMT length penalty exponent; 0 = off.</summary>
+    public double Alpha { get; init; } = 1.0;
+
+    /// <summary>Sentences per decoding batch.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Output limit = ratio × source subwords + offset.</summary>
+    public double MaxLengthRatio { get; init; } = 1.5;
+
+    /// <summary>Output limit = ratio × source subwords + offset.</summary>
+    public int MaxLengthOffset { get; init; } = 10;
+}
