@@ -1,0 +1,327 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.ML.Tokenizers;
+
+namespace Seq2Seq.Text;
+
+/// <summary>
+/// Byte-pair-encoding subwords: learned here from training text (<see cref="Learn"/>), stored as
+/// <c>{prefix}.vocab.json</c> + <c>{prefix}.merges.txt</c> (the Hugging Face / GPT-2 file formats),
+/// and applied with Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>.
+/// </summary>
+/// <remarks>
+/// <para>Spacing: a line is cut at every space (U+0020) exactly like <c>text.Split(' ')</c>; each piece
+/// is a word whose first subword carries the marker ▁ (U+2581), as in SentencePiece. The first word
+/// gets the marker too. Leading, trailing and repeated spaces therefore give empty words (a lone "▁"),
+/// and <see cref="Decode"/> restores the text exactly for every character seen in training. Tabs and
+/// other whitespace are ordinary characters inside a word.</para>
+/// <para>Characters never seen in training encode to <see cref="UnkId"/> (one id per character) and
+/// decode as "&lt;unk&gt;". The characters ▁, '\r' and '\n' never enter the vocabulary (▁ would
+/// decode as a space; the merges file is line based), so they always encode to <see cref="UnkId"/>.</para>
+/// <para>Instances are immutable; <see cref="Encode"/> and <see cref="Decode"/> may be called from
+/// several threads.</para>
+/// </remarks>
+public sealed class SubwordTokenizer
+{
+    /// <summary>Id of the padding token "&lt;pad&gt;".</summary>
+    public const int PadId = 0;
+
+    /// <summary>Id of the unknown token "&lt;unk&gt;", given to characters never seen in training.</summary>
+    public const int UnkId = 1;
+
+    /// <summary>Id of the beginning-of-sentence token "&lt;s&gt;".</summary>
+    public const int BosId = 2;
+
+    /// <summary>Id of the end-of-sentence token "&lt;/s&gt;".</summary>
+    public const int EosId = 3;
+
+    /// <summary>The special tokens, indexed by their ids (<see cref="PadId"/> .. <see cref="EosId"/>).</summary>
+    public static IReadOnlyList<string> SpecialTokens { get; } = ["<pad>", "<unk>", "<s>", "</s>"];
+
+    /// <summary>The word-boundary marker ▁ (U+2581) that starts every word-initial subword.</summary>
+    public const char WordMarker = WordBoundary.Marker;
+
+    private const string MergesHeader = "#version: 0.2";
+
+    private readonly string[] _tokens;
+    private readonly List<(string Left, string Right)> _merges;
+    private readonly BpeTokenizer _bpe;
+
+    private SubwordTokenizer(string[] tokens, List<(string Left, string Right)> merges)
+    {
+        _tokens = tokens;
+        _merges = merges;
+        var vocabulary = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            vocabulary.Add(tokens[i], i);
+        }
+
+        // The specials are plain vocabulary entries, not BpeTokenizer special tokens: a literal "<s>"
+        // in the text must stay text, not turn into BosId (and vanish on decoding).
+        _bpe = BpeTokenizer.Create(new BpeOptions(vocabulary)
+        {
+            Merges = merges.Select(m => $"{m.Left} {m.Right}"),
+            PreTokenizer = WordBoundaryPreTokenizer.Instance,
+            UnknownToken = SpecialTokens[UnkId],
+            FuseUnknownTokens = false,
+        });
+    }
+
+    /// <summary>Number of ids: specials, characters and merged subwords.</summary>
+    public int VocabSize => _tokens.Length;
+
+    /// <summary>Number of learned merges (ranked as in <c>merges.txt</c>).</summary>
+    public int MergeCount => _merges.Count;
+
+    /// <summary>
+    /// Learns a BPE vocabulary: the four specials, every character seen in <paramref name="lines"/>,
+    /// then merged subwords, most frequent pair first, until <paramref name="vocabSize"/> ids exist or
+    /// no adjacent pair occurs at least <paramref name="minFrequency"/> times. If the characters alone
+    /// exceed <paramref name="vocabSize"/>, they are all kept and nothing is merged. Deterministic: the
+    /// same lines give the same vocabulary and merges.
+    /// </summary>
+    /// <param name="lines">Training text, one sentence per element (no '\n' inside).</param>
+    /// <param name="vocabSize">The wanted number of ids, specials included (more than 4).</param>
+    /// <param name="minFrequency">The smallest pair count worth a merge (at least 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException">vocabSize ≤ 4 or minFrequency &lt; 1.</exception>
+    public static SubwordTokenizer Learn(IEnumerable<string> lines, int vocabSize, int minFrequency = 2)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(vocabSize, SpecialTokens.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minFrequency, 1);
+        BpeLearner.Result result = BpeLearner.Learn(lines, vocabSize, minFrequency, SpecialTokens);
+        return new SubwordTokenizer([.. result.Vocabulary], result.Merges);
+    }
+
+    /// <summary>
+    /// Encodes one line into subword ids, without <see cref="BosId"/> / <see cref="EosId"/>.
+    /// Characters never seen in training become <see cref="UnkId"/>. Empty text gives no ids.
+    /// </summary>
+    public int[] Encode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return [];
+        }
+
+        string marked = WordBoundary.Mark(text);
+        IReadOnlyList<int> ids = _bpe.EncodeToIds(marked, considerPreTokenization: true, considerNormalization: false);
+        return [.. ids];
+    }
+
+    /// <summary>
+    /// Turns ids back into text. <see cref="PadId"/>, <see cref="BosId"/> and <see cref="EosId"/> are
+    /// skipped, <see cref="UnkId"/> becomes "&lt;unk&gt;". For text whose characters were all seen in
+    /// training, <c>Decode(Encode(text)) == text</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id is not in the vocabulary.</exception>
+    public string Decode(IEnumerable<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var kept = new List<int>();
+        foreach (int id in ids)
+        {
+            if ((uint)id >= (uint)_tokens.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Id {id} is outside the vocabulary of {_tokens.Length}.");
+            }
+
+            if (id is not (PadId or BosId or EosId))
+            {
+                kept.Add(id);
+            }
+        }
+
+        // BpeTokenizer (no prefix/suffix options set) concatenates the subwords; the spacing is ours to undo.
+        return WordBoundary.Unmark(_bpe.Decode(kept, considerSpecialTokens: true));
+    }
+
+    /// <summary>The subword string of an id, with its ▁ marker if it starts a word (e.g. "▁mai", "son").</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The id is not in the vocabulary.</exception>
+    public string IdToToken(int id)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(id, _tokens.Length);
+        return _tokens[id];
+    }
+
+    /// <summary>
+    /// True if this subword begins a new word, i.e. starts with ▁. The words are those of
+    /// <c>text.Split(' ')</c>: for non-empty text, the ids of <c>Encode(text)</c> that start a word
+    /// number exactly <c>text.Split(' ').Length</c>, and each word's subwords follow its first one.
+    /// (An empty word, from a repeated, leading or trailing space, is a lone "▁".) False for specials.
+    /// </summary>
+    public bool StartsWord(int id) =>
+        (uint)id < (uint)_tokens.Length && _tokens[id].Length > 0 && _tokens[id][0] == WordBoundary.Marker;
+
+    /// <summary>
+    /// Writes <c>{prefix}.vocab.json</c> (token → id) and <c>{prefix}.merges.txt</c> (one "left right"
+    /// merge per line, after a "#version" header) into <paramref name="directory"/>, creating it if
+    /// needed. Each file is written under a temporary name and renamed, so a crash never leaves a
+    /// half-written file behind.
+    /// </summary>
+    public void Save(string directory, string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        Directory.CreateDirectory(directory);
+        (string vocabPath, string mergesPath) = Paths(directory, prefix);
+
+        WriteAtomically(vocabPath, stream =>
+        {
+            // Relaxed escaping keeps "é", "▁" and "<s>" readable; quotes and control characters are still escaped.
+            var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            using var writer = new Utf8JsonWriter(stream, options);
+            writer.WriteStartObject();
+            for (int i = 0; i < _tokens.Length; i++)
+            {
+                writer.WriteNumber(_tokens[i], i);
+            }
+
+            writer.WriteEndObject();
+        });
+
+        WriteAtomically(mergesPath, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: -1, leaveOpen: true);
+            writer.NewLine = "\n";
+            writer.WriteLine(MergesHeader);
+            foreach ((string left, string right) in _merges)
+            {
+                writer.WriteLine($"{left} {right}");
+            }
+        });
+    }
+
+    /// <summary>
+    /// Reads a tokenizer written by <see cref="Save"/> from <paramref name="directory"/>.
+    /// </summary>
+    /// <exception cref="UserErrorException">A file is missing, unreadable or corrupt; the message names it.</exception>
+    public static SubwordTokenizer Load(string directory, string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        (string vocabPath, string mergesPath) = Paths(directory, prefix);
+        string[] tokens = ReadVocabulary(vocabPath);
+        List<(string Left, string Right)> merges = ReadMerges(mergesPath);
+        try
+        {
+            return new SubwordTokenizer(tokens, merges);
+        }
+        catch (InvalidOperationException e)
+        {
+            // BpeTokenizer rejects merges whose parts or result are not in the vocabulary.
+            throw new UserErrorException($"Corrupt merges file {mergesPath}: {e.Message}", e);
+        }
+    }
+
+    private static (string Vocab, string Merges) Paths(string directory, string prefix) =>
+        (Path.Combine(directory, $"{prefix}.vocab.json"), Path.Combine(directory, $"{prefix}.merges.txt"));
+
+    private static string[] ReadVocabulary(string path)
+    {
+        Dictionary<string, int>? vocabulary;
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UserErrorException($"Subword vocabulary not found: {path}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"Cannot read subword vocabulary {path}: {e.Message}", e);
+        }
+        catch (JsonException e)
+        {
+            throw new UserErrorException($"Corrupt subword vocabulary {path}: {e.Message}", e);
+        }
+
+        if (vocabulary is null || vocabulary.Count <= SpecialTokens.Count)
+        {
+            throw new UserErrorException($"Corrupt subword vocabulary {path}: expected a JSON object with more than {SpecialTokens.Count} tokens.");
+        }
+
+        var tokens = new string?[vocabulary.Count];
+        foreach ((string token, int id) in vocabulary)
+        {
+            if ((uint)id >= (uint)tokens.Length || tokens[id] is not null)
+            {
+                throw new UserErrorException($"Corrupt subword vocabulary {path}: ids must be 0..{tokens.Length - 1}, each used once (\"{token}\": {id}).");
+            }
+
+            tokens[id] = token;
+        }
+
+        for (int i = 0; i < SpecialTokens.Count; i++)
+        {
+            if (tokens[i] != SpecialTokens[i])
+            {
+                throw new UserErrorException($"Corrupt subword vocabulary {path}: id {i} must be \"{SpecialTokens[i]}\", not \"{tokens[i]}\".");
+            }
+        }
+
+        return tokens!;
+    }
+
+    /// <summary>Parses merges.txt the way BpeTokenizer does: skip "#version" and empty lines, one space per line.</summary>
+    private static List<(string Left, string Right)> ReadMerges(string path)
+    {
+        var merges = new List<(string Left, string Right)>();
+        try
+        {
+            int lineNumber = 0;
+            foreach (string line in File.ReadLines(path))
+            {
+                lineNumber++;
+                if (line.Length == 0 || line.StartsWith("#version", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                int space = line.IndexOf(' ');
+                if (space <= 0 || space == line.Length - 1 || line.IndexOf(' ', space + 1) >= 0)
+                {
+                    throw new UserErrorException($"Corrupt merges file {path}, line {lineNumber}: expected two tokens separated by one space.");
+                }
+
+                merges.Add((line[..space], line[(space + 1)..]));
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UserErrorException($"Subword merges file not found: {path}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"Cannot read subword merges file {path}: {e.Message}", e);
+        }
+
+        return merges;
+    }
+
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+}
