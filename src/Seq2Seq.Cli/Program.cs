@@ -1,7 +1,24 @@
-using TorchSharp;
-var t = torch.ones(3, 4);
-var gru = torch.nn.GRU(4, 8, bidirectional: true, batchFirst: true);
-var (o, h) = gru.call(torch.randn(2, 5, 4));
-o.sum().backward();
-Console.WriteLine($"{t.sum().item<float>()} {o.shape[2]} {torch.get_num_threads()}");
-return 0;
+using System.CommandLine;
+using Seq2Seq;
+using Seq2Seq.Cli;
+
+var root = new RootCommand("seq2seq: train, run and score GRU + attention translation models");
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(TranslateCommand.Create());
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors) Console.Error.WriteLine($"seq2seq: {error.Message}");
+    Console.Error.WriteLine("Run 'seq2seq --help' for usage.");
+    return 2;
+}
+try
+{
+    return await parsed.InvokeAsync();
+}
+catch (UserErrorException e)
+{
+    Console.Error.WriteLine($"seq2seq: {e.Message}");
+    return 1;
+}

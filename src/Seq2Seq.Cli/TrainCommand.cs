@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Seq2Seq.Config;
+using Seq2Seq.Training;
+
+namespace Seq2Seq.Cli;
+
+/// <summary><c>seq2seq train CONFIG.yaml [--resume] [--overwrite] [--device cpu|cuda|auto]</c></summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var config = new Argument<string>("config") { Description = "YAML config file" };
+        var resume = new Option<bool>("--resume") { Description = "continue from last.ckpt in the model directory" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "start over in a model directory that holds files" };
+        var device = new Option<string?>("--device") { Description = "cpu, cuda or auto (overrides the config)" };
+        var command = new Command("train", "train a translation model from a YAML config") { config, resume, overwrite, device };
+        command.SetAction(parse =>
+        {
+            var cfg = ConfigLoader.Load(parse.GetValue(config)!);
+            if (parse.GetValue(resume) && parse.GetValue(overwrite))
+                throw new UserErrorException("--resume and --overwrite exclude each other");
+            using var cancel = new CancellationTokenSource();
+            int signalExit = 0;
+            void Stop(PosixSignalContext context, int code)
+            {
+                context.Cancel = true;
+                if (signalExit == 0) Console.Error.WriteLine("\nstopping after this batch (saving last.ckpt)...");
+                signalExit = code;
+                cancel.Cancel();
+            }
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, 130));
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, 143));
+            var display = new TrainingDisplay(Console.Error);
+            var trainer = new Trainer(cfg, new TrainOptions(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(device)), display);
+            var result = trainer.Run(cancel.Token);
+            display.Finish(result);
+            return result.Interrupted ? (signalExit == 0 ? 130 : signalExit) : 0;
+        });
+        return command;
+    }
+}

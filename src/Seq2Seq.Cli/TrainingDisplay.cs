@@ -1,0 +1,73 @@
+using Seq2Seq.Training;
+
+namespace Seq2Seq.Cli;
+
+/// <summary>
+/// Shows training as a person can follow it: on a terminal, one live status line (epoch, step, loss,
+/// tokens/s, learning rate, ETA) redrawn in place, and a table row at each validation; when redirected,
+/// plain lines.
+/// </summary>
+internal sealed class TrainingDisplay(TextWriter output) : IProgress<TrainingEvent>
+{
+    private readonly bool live = output == Console.Error ? !Console.IsErrorRedirected : false;
+    private bool lineOpen;
+    private bool tableHeader;
+
+    public void Report(TrainingEvent value)
+    {
+        switch (value)
+        {
+            case StepReport s:
+                string line = $"epoch {s.Epoch} | step {s.Step} | batch {s.BatchInEpoch}/{s.BatchesInEpoch} | loss {s.Loss:F4} | " +
+                    $"{s.TargetTokensPerSecond:F0} tok/s | lr {s.LearningRate:G3} | {Clock(s.Elapsed)}" +
+                    (s.Eta is TimeSpan eta ? $" | ETA {Clock(eta)}" : "");
+                if (live)
+                {
+                    int width = Math.Max(40, SafeWidth() - 1);
+                    output.Write("\r" + (line.Length > width ? line[..width] : line.PadRight(width)));
+                    lineOpen = true;
+                }
+                else
+                {
+                    output.WriteLine(line);
+                }
+                break;
+            case ValidationReport v:
+                CloseLine();
+                if (!tableHeader)
+                {
+                    output.WriteLine("  step | epoch | dev loss |    ppl | dev BLEU |       lr | secs");
+                    tableHeader = true;
+                }
+                output.WriteLine($"{v.Step,6} | {v.Epoch,5} | {v.Loss,8:F4} | {v.Perplexity,6:F2} | {v.Bleu,8:F2} | {v.LearningRate,8:G3} | {v.Seconds,4:F0}{(v.IsBest ? "  *best*" : "")}");
+                break;
+            case TrainingNotice n:
+                CloseLine();
+                output.WriteLine(n.IsWarning ? $"warning: {n.Message}" : n.Message);
+                break;
+        }
+    }
+
+    public void Finish(TrainingResult result) => CloseLine();
+
+    private void CloseLine()
+    {
+        if (!lineOpen) return;
+        output.WriteLine();
+        lineOpen = false;
+    }
+
+    private static int SafeWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 120;
+        }
+        catch (IOException)
+        {
+            return 120;
+        }
+    }
+
+    private static string Clock(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : $"{t.Minutes}m{t.Seconds:D2}s";
+}

@@ -1,0 +1,89 @@
+using Seq2Seq.Text;
+
+namespace Seq2Seq.Data;
+
+/// <summary>Line-aligned source and target text of one corpus split (e.g. <c>train.fr</c> + <c>train.en</c>).</summary>
+public sealed class ParallelCorpus
+{
+    /// <summary>Source sentences.</summary>
+    public IReadOnlyList<string> Source { get; }
+
+    /// <summary>Target sentences, line-aligned with <see cref="Source"/>.</summary>
+    public IReadOnlyList<string> Target { get; }
+
+    private ParallelCorpus(IReadOnlyList<string> source, IReadOnlyList<string> target)
+    {
+        Source = source;
+        Target = target;
+    }
+
+    /// <summary>Number of sentence pairs.</summary>
+    public int Count => Source.Count;
+
+    /// <summary>Reads <c>{prefix}.{src}</c> and <c>{prefix}.{trg}</c>; different line counts are an error naming both.</summary>
+    public static ParallelCorpus Read(string prefix, string src, string trg, bool lowercase)
+    {
+        string srcPath = $"{prefix}.{src}", trgPath = $"{prefix}.{trg}";
+        foreach (var path in new[] { srcPath, trgPath })
+        {
+            if (!File.Exists(path)) throw new UserErrorException($"{path}: no such file");
+        }
+        var source = TextFile.ReadLines(srcPath);
+        var target = TextFile.ReadLines(trgPath);
+        if (source.Count != target.Count)
+        {
+            throw new UserErrorException(
+                $"{srcPath} has {source.Count} lines but {trgPath} has {target.Count}: a parallel corpus needs one line per sentence on both sides");
+        }
+        if (lowercase)
+        {
+            source = source.ConvertAll(s => s.ToLowerInvariant());
+            target = target.ConvertAll(s => s.ToLowerInvariant());
+        }
+        return new ParallelCorpus(source, target);
+    }
+
+    /// <summary>
+    /// Encodes to subword ids, skipping empty pairs and pairs longer than <paramref name="maxLength"/>
+    /// subwords on either side (0 = no limit); the report counts what was skipped.
+    /// </summary>
+    public EncodedCorpus Encode(SubwordTokenizer srcTokenizer, SubwordTokenizer trgTokenizer, int maxLength)
+    {
+        var src = new List<int[]>(Count);
+        var trg = new List<int[]>(Count);
+        int empty = 0, tooLong = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Source[i]) || string.IsNullOrWhiteSpace(Target[i]))
+            {
+                empty++;
+                continue;
+            }
+            var s = srcTokenizer.Encode(Source[i]);
+            var t = trgTokenizer.Encode(Target[i]);
+            if (maxLength > 0 && (s.Length > maxLength || t.Length > maxLength))
+            {
+                tooLong++;
+                continue;
+            }
+            src.Add(s);
+            trg.Add(t);
+        }
+        return new EncodedCorpus(src, trg, new CorpusReport(Count, src.Count, empty, tooLong));
+    }
+}
+
+/// <summary>Subword ids of the kept pairs (no BOS/EOS added yet).</summary>
+public sealed record EncodedCorpus(IReadOnlyList<int[]> Source, IReadOnlyList<int[]> Target, CorpusReport Report)
+{
+    /// <summary>Number of kept pairs.</summary>
+    public int Count => Source.Count;
+}
+
+/// <summary>How many pairs were read, kept and skipped (and why).</summary>
+public sealed record CorpusReport(int Read, int Kept, int SkippedEmpty, int SkippedTooLong)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Kept} of {Read} pairs kept ({SkippedEmpty} empty, {SkippedTooLong} too long skipped)";
+}

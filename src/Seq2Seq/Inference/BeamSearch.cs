@@ -1,0 +1,124 @@
+using Seq2Seq.Modeling;
+using Seq2Seq.Text;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Inference;
+
+/// <summary>
+/// Batched beam search: every sentence × beam is one row of one tensor per step, so a step costs one
+/// decoder call whatever the batch. Candidates are ranked by log-probability / lp(len) with the GNMT
+/// length penalty lp(len) = ((5 + len) / 6)^α (len counts generated tokens, EOS included). A finished
+/// hypothesis keeps its slot, extending only with a zero-cost no-op, until better candidates push it
+/// out; a sentence is done when all its slots are finished or at its length limit. The encoder output,
+/// keys and mask are expanded to the beams once; states follow their beams by index selection.
+/// </summary>
+public static class BeamSearch
+{
+    /// <summary>
+    /// Decodes a source batch (B, S) with CPU lengths (B, EOS included) and per-sentence output limits (B).
+    /// Returns for each sentence its <paramref name="nBest"/> best finished hypotheses, best first.
+    /// </summary>
+    public static List<List<Hypothesis>> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths,
+        int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false)
+    {
+        if (nBest > beamSize) throw new ArgumentException($"nBest ({nBest}) cannot exceed the beam size ({beamSize})");
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var dev = src.device;
+        int B = (int)src.shape[0], K = beamSize;
+        var (source, state) = model.Encode(src, lengths);
+        var expand = arange(B, device: dev).repeat_interleave(K);                 // (B*K)
+        source = source.Select(expand);                                           // (B*K, S, ...)
+        state = state.Select(expand);                                             // (B*K, H)
+        long V = model.Decoder.VocabSize;
+        var limit = maxLengths.to(dev).unsqueeze(1);                              // (B, 1)
+        var scores = full([B, K], float.NegativeInfinity, device: dev);
+        scores[.., 0] = tensor(0f);                                               // (B, K) log-prob sums
+        var finished = zeros([B, K], dtype: ScalarType.Bool, device: dev);        // (B, K)
+        var hypLengths = zeros([B, K], dtype: ScalarType.Int64, device: dev);     // (B, K)
+        var y = full([B * K], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: dev); // (B*K)
+        var noop = full([V], float.NegativeInfinity, device: dev);               // (V)
+        noop[SubwordTokenizer.PadId] = tensor(0f);
+        var baseRow = (arange(B, device: dev) * K).unsqueeze(1);                  // (B, 1)
+        var tokensPerStep = new List<Tensor>();
+        var originsPerStep = new List<Tensor>();
+        var attentionPerStep = new List<Tensor>();
+        int maxSteps = (int)maxLengths.max().item<long>();
+        for (int t = 0; t < maxSteps; t++)
+        {
+            using var stepScope = NewDisposeScope();
+            var (next, weights) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
+            var logp = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1).view(B, K, V); // (B, K, V)
+            if (t < minLength) logp[.., .., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
+            logp = where(finished.unsqueeze(2), noop, logp);                      // (B, K, V)
+            var cand = scores.unsqueeze(2) + logp;                                // (B, K, V)
+            var candLen = hypLengths + finished.logical_not().to(ScalarType.Int64); // (B, K)
+            var ranked = alpha == 0 ? cand : cand / Penalty(candLen, alpha).unsqueeze(2);
+            var best = ranked.view(B, K * V).topk(K, dim: 1).indexes;             // (B, K)
+            var origin = best.div(V, rounding_mode: RoundingMode.floor);          // (B, K)
+            var token = best.remainder(V);                                        // (B, K)
+            var newScores = cand.view(B, K * V).gather(1, best);                  // (B, K)
+            var newLengths = candLen.gather(1, origin);                           // (B, K)
+            var newFinished = finished.gather(1, origin).logical_or(token.eq(SubwordTokenizer.EosId))
+                .logical_or(limit.le(t + 1));                                     // (B, K)
+            var rows = (baseRow + origin).view(-1);                               // (B*K)
+            state = next.Select(rows);
+            if (keepAttention) attentionPerStep.Add(weights.view(B, K, -1).MoveToOuterDisposeScope()); // (B, K, S)
+            y = token.view(-1).MoveToOuterDisposeScope();
+            scores = newScores.MoveToOuterDisposeScope();
+            hypLengths = newLengths.MoveToOuterDisposeScope();
+            finished = newFinished.MoveToOuterDisposeScope();
+            state = new DecoderState(state.Hidden.MoveToOuterDisposeScope(), state.Attentional.MoveToOuterDisposeScope());
+            tokensPerStep.Add(token.MoveToOuterDisposeScope());
+            originsPerStep.Add(origin.MoveToOuterDisposeScope());
+            if (finished.all().item<bool>()) break;
+        }
+        var final = alpha == 0 ? scores : scores / Penalty(hypLengths, alpha);    // (B, K)
+        return Backtrack(stack(tokensPerStep).cpu(), stack(originsPerStep).cpu(), scores.cpu(), final.cpu(),
+            keepAttention ? stack(attentionPerStep).cpu() : null, lengths, nBest);
+    }
+
+    private static Tensor Penalty(Tensor length, double alpha) =>
+        ((length.to(ScalarType.Float32) + 5.0f) / 6.0f).pow(alpha);
+
+    /// <summary>Follows each slot's origins back from the last step to read its tokens (and attention rows).</summary>
+    private static List<List<Hypothesis>> Backtrack(Tensor tokens, Tensor origins, Tensor logProbs, Tensor ranked,
+        Tensor? attention, Tensor srcLengths, int nBest)
+    {
+        int T = (int)tokens.shape[0], B = (int)tokens.shape[1], K = (int)tokens.shape[2];
+        var tok = tokens.data<long>().ToArray();
+        var org = origins.data<long>().ToArray();
+        var lp = logProbs.data<float>().ToArray();
+        var rk = ranked.data<float>().ToArray();
+        var att = attention?.data<float>().ToArray();
+        int S = attention is null ? 0 : (int)attention.shape[3];
+        var srcLen = srcLengths.cpu().data<long>().ToArray();
+        var result = new List<List<Hypothesis>>(B);
+        for (int b = 0; b < B; b++)
+        {
+            var slots = Enumerable.Range(0, K).Where(j => float.IsFinite(rk[b * K + j]))
+                .OrderByDescending(j => rk[b * K + j]).ThenBy(j => j).Take(nBest);
+            var list = new List<Hypothesis>();
+            foreach (int slot in slots)
+            {
+                var ids = new int[T];
+                float[][]? rows = att is null ? null : new float[T][];
+                int j = slot;
+                for (int t = T - 1; t >= 0; t--)
+                {
+                    int at = (t * B + b) * K + j;
+                    ids[t] = (int)tok[at];
+                    int from = (int)org[at];
+                    if (rows is not null) rows[t] = att.AsSpan(((t * B + b) * K + from) * S, (int)srcLen[b]).ToArray();
+                    j = from;
+                }
+                int end = Array.FindIndex(ids, id => id == SubwordTokenizer.EosId || id == SubwordTokenizer.PadId);
+                int n = end < 0 ? T : end;
+                bool hasEos = end >= 0 && ids[end] == SubwordTokenizer.EosId;
+                list.Add(new Hypothesis(ids[..n], lp[b * K + slot], rows?[..Math.Min(T, n + (hasEos ? 1 : 0))]));
+            }
+            result.Add(list);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,41 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Modeling;
+
+/// <summary>
+/// Additive attention (Bahdanau et al. 2015): e_s = vᵀ tanh(W_k k_s + W_q q). The keys are projected once
+/// per batch (<see cref="ProjectKeys"/>); each step only projects the query. Source padding gets weight 0.
+/// </summary>
+public sealed class BahdanauAttention : nn.Module
+{
+    private readonly Linear keyLayer;
+    private readonly Linear queryLayer;
+    private readonly Linear energyLayer;
+
+    /// <summary>Builds the attention for encoder outputs of <paramref name="keySize"/> and queries of <paramref name="querySize"/>.</summary>
+    public BahdanauAttention(long keySize, long querySize, long hidden) : base(nameof(BahdanauAttention))
+    {
+        keyLayer = nn.Linear(keySize, hidden, hasBias: false);
+        queryLayer = nn.Linear(querySize, hidden, hasBias: false);
+        energyLayer = nn.Linear(hidden, 1, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <summary>Projects the encoder outputs once per batch: (B, S, K) → (B, S, A).</summary>
+    public Tensor ProjectKeys(Tensor encoderOutput) => keyLayer.call(encoderOutput);
+
+    /// <summary>
+    /// Attends with <paramref name="query"/> (B, Q) over the source. Returns the context (B, K) and the
+    /// weights (B, S); <paramref name="mask"/> (B, S) is true at real source positions.
+    /// </summary>
+    public (Tensor Context, Tensor Weights) Attend(Tensor query, Tensor keys, Tensor values, Tensor mask)
+    {
+        var q = queryLayer.call(query).unsqueeze(1);                             // (B, 1, A)
+        var energy = energyLayer.call(tanh(keys + q)).squeeze(2);                // (B, S)
+        energy = energy.masked_fill(mask.logical_not(), float.NegativeInfinity); // (B, S)
+        var weights = softmax(energy, dim: -1);                                  // (B, S)
+        var context = bmm(weights.unsqueeze(1), values).squeeze(1);              // (B, K)
+        return (context, weights);
+    }
+}

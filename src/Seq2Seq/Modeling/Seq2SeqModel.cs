@@ -1,0 +1,52 @@
+using Seq2Seq.Config;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Modeling;
+
+/// <summary>The translation model: <see cref="Encoder"/> → bridge → <see cref="Decoder"/> with attention.</summary>
+public sealed class Seq2SeqModel : nn.Module
+{
+    private readonly Encoder encoder;
+    private readonly Decoder decoder;
+
+    /// <summary>The encoder.</summary>
+    public Encoder Encoder => encoder;
+
+    /// <summary>The decoder (with attention, bridge and output layer).</summary>
+    public Decoder Decoder => decoder;
+
+    /// <summary>Builds the model described by <paramref name="config"/> for the given vocabulary sizes.</summary>
+    public Seq2SeqModel(ModelConfig config, long srcVocab, long trgVocab) : base(nameof(Seq2SeqModel))
+    {
+        encoder = new Encoder(srcVocab, config.EmbeddingDim, config.EncoderHidden, config.EncoderLayers,
+            config.Bidirectional, config.Dropout);
+        decoder = new Decoder(trgVocab, config.EmbeddingDim, config.DecoderHidden, encoder.OutputSize,
+            config.AttentionDim, config.InputFeeding, config.Dropout);
+        RegisterComponents();
+    }
+
+    /// <summary>Encodes a source batch (B, S) with CPU lengths (B) into what decoding needs.</summary>
+    public (EncodedSource Source, DecoderState State) Encode(Tensor src, Tensor lengths)
+    {
+        var encoded = encoder.call(src, lengths);                                // (B, S, K), (B, K)
+        return (decoder.Prepare(encoded, src), decoder.InitialState(encoded.Final));
+    }
+
+    /// <summary>Teacher-forced logits for target inputs (B, T): returns (B, T, V).</summary>
+    public Tensor Forward(Tensor src, Tensor lengths, Tensor trgIn)
+    {
+        var (source, state) = Encode(src, lengths);
+        var embedded = decoder.Embed(trgIn);                                     // (B, T, E)
+        long steps = trgIn.shape[1];
+        var attentional = new Tensor[steps];
+        for (long t = 0; t < steps; t++)
+        {
+            (state, _) = decoder.Step(embedded[.., (int)t], state, source);
+            attentional[t] = state.Attentional;                                  // (B, H)
+        }
+        return decoder.Logits(stack(attentional, dim: 1));                       // (B, T, V)
+    }
+
+    /// <summary>Number of trainable parameters.</summary>
+    public long ParameterCount() => parameters().Sum(p => p.numel());
+}

@@ -1,0 +1,368 @@
+using System.Diagnostics;
+using System.Globalization;
+using Seq2Seq.Config;
+using Seq2Seq.Data;
+using Seq2Seq.Evaluation;
+using Seq2Seq.Inference;
+using Seq2Seq.Modeling;
+using Seq2Seq.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Training;
+
+/// <summary>How a training run starts.</summary>
+/// <param name="Resume">Continue from <c>last.ckpt</c> in the model directory.</param>
+/// <param name="Overwrite">Start over in a model directory that already holds files.</param>
+/// <param name="Device">Overrides the config's device (<c>cpu</c>, <c>cuda</c>, <c>auto</c>).</param>
+public sealed record TrainOptions(bool Resume = false, bool Overwrite = false, string? Device = null);
+
+/// <summary>
+/// Trains a <see cref="Seq2SeqModel"/> from a config: learns subwords, batches the corpus, runs Adam with
+/// clipping, validates every <c>validation_freq</c> steps (loss, perplexity, greedy BLEU), schedules the
+/// learning rate on plateaus, stops early, and writes checkpoints that a killed run can resume from.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly Seq2SeqConfig config;
+    private readonly TrainOptions options;
+    private readonly IProgress<TrainingEvent>? progress;
+    private readonly ModelDirectory dir;
+    private StreamWriter? log;
+
+    /// <summary>Creates a trainer; nothing is read or written until <see cref="Run"/>.</summary>
+    public Trainer(Seq2SeqConfig config, TrainOptions options, IProgress<TrainingEvent>? progress = null)
+    {
+        this.config = config;
+        this.options = options;
+        this.progress = progress;
+        dir = new ModelDirectory(config.ModelDir);
+    }
+
+    /// <summary>Trains until a limit is reached, early stopping triggers or <paramref name="cancel"/> fires.</summary>
+    public TrainingResult Run(CancellationToken cancel = default)
+    {
+        CheckModelDirectory();
+        if (config.Threads > 0) set_num_threads(config.Threads);
+        var device = ComputeDevice.Resolve(options.Device ?? config.Device);
+        random.manual_seed(config.Seed);
+
+        var train = ParallelCorpus.Read(config.Data.Train, config.Data.Src, config.Data.Trg, config.Data.Lowercase);
+        var dev = ParallelCorpus.Read(config.Data.Dev, config.Data.Src, config.Data.Trg, config.Data.Lowercase);
+        Directory.CreateDirectory(dir.Path);
+        using var logWriter = new StreamWriter(dir.TrainLog, append: options.Resume) { AutoFlush = true };
+        log = logWriter;
+        Notice($"{config.Name}: {config.Data.Src}→{config.Data.Trg}, device {device.type}, {get_num_threads()} threads, seed {config.Seed}");
+
+        var (srcTok, trgTok) = PrepareSubwords(train);
+        var trainSet = train.Encode(srcTok, trgTok, config.Data.MaxLength);
+        if (trainSet.Count == 0)
+            throw new UserErrorException($"{config.Data.Train}.{config.Data.Src}/.{config.Data.Trg}: no usable sentence pair ({trainSet.Report})");
+        var devSet = dev.Encode(srcTok, trgTok, maxLength: 0);
+        if (devSet.Count == 0)
+            throw new UserErrorException($"{config.Data.Dev}.{config.Data.Src}/.{config.Data.Trg}: no usable sentence pair for validation");
+        Notice($"train: {trainSet.Report}; dev: {devSet.Report}; vocab {srcTok.VocabSize}/{trgTok.VocabSize}");
+
+        var model = new Seq2SeqModel(config.Model, srcTok.VocabSize, trgTok.VocabSize);
+        model.to(device);
+        var t = config.Training;
+        var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate, beta1: t.Betas[0], beta2: t.Betas[1],
+            weight_decay: t.WeightDecay);
+        var state = new TrainingState { LearningRate = t.LearningRate };
+        if (options.Resume)
+        {
+            state = Checkpoint.Load(dir.LastCheckpoint, model, optimizer);
+            TrainingState.RestoreTorchRng(state.TorchRngState);
+            SetLearningRate(optimizer, state.LearningRate);
+            Notice($"resumed from {dir.LastCheckpoint} at step {state.Step} (epoch {state.Epoch}, batch {state.BatchInEpoch})");
+        }
+        else
+        {
+            AtomicFile.WriteAllText(dir.ConfigFile, ConfigLoader.ToYaml(config));
+            File.WriteAllText(dir.MetricsFile, "step\tepoch\tlearning_rate\tdev_loss\tdev_ppl\tdev_bleu\tbest\n");
+        }
+        Notice($"model: {model.ParameterCount():N0} parameters");
+
+        var sampler = new BatchSampler(trainSet.Source, trainSet.Target, t.BatchSize, t.BatchType == "tokens", config.Seed);
+        var run = new RunState(state, Stopwatch.StartNew());
+        int badInARow = 0;
+        int lastValidated = options.Resume ? state.Step : -1;
+        string? stop = null;
+        bool interrupted = false;
+        var window = new Window();
+
+        while (stop is null)
+        {
+            var batches = sampler.EpochBatches(run.State.Epoch);
+            for (int b = run.State.BatchInEpoch; b < batches.Count && stop is null; b++)
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    stop = "interrupted";
+                    interrupted = true;
+                    break;
+                }
+                model.train();
+                using (var scope = NewDisposeScope())
+                {
+                    using var batch = Batch.Create(trainSet.Source, trainSet.Target, batches[b], device);
+                    var logits = model.Forward(batch.Src, batch.SrcLengths, batch.TrgIn);         // (B, T, V)
+                    var loss = Loss(logits, batch.TrgOut, t.LabelSmoothing) / batch.TrgTokens;
+                    float value = loss.item<float>();
+                    optimizer.zero_grad();
+                    run.State = run.State with { BatchInEpoch = b + 1 };
+                    if (!float.IsFinite(value))
+                    {
+                        badInARow++;
+                        run.State = run.State with { SkippedBadLosses = run.State.SkippedBadLosses + 1 };
+                        Notice($"step {run.State.Step + 1}: loss is {value}; batch skipped ({badInARow} in a row, {run.State.SkippedBadLosses} in all)", warning: true);
+                        if (badInARow >= t.MaxBadLossesInARow)
+                            stop = $"{badInARow} non-finite losses in a row (training.max_bad_losses_in_a_row); lower the learning rate or check the data";
+                        continue;
+                    }
+                    badInARow = 0;
+                    loss.backward();
+                    if (t.ClipGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), t.ClipGradNorm);
+                    optimizer.step();
+                    window.Add(value * batch.TrgTokens, batch.TrgTokens);
+                }
+                run.State = run.State with { Step = run.State.Step + 1 };
+                int step = run.State.Step;
+                if (step % t.LoggingFreq == 0)
+                {
+                    progress?.Report(window.Report(run, b + 1, batches.Count, t));
+                    Log(FormatStep((StepReport)window.LastReport!));
+                }
+                if (step % t.ValidationFreq == 0)
+                {
+                    stop = Validate(model, optimizer, devSet, dev, trgTok, device, run);
+                    lastValidated = step;
+                    SaveLast(model, optimizer, run);
+                }
+                stop ??= LimitReached(run);
+            }
+            if (stop is null)
+            {
+                run.State = run.State with { Epoch = run.State.Epoch + 1, BatchInEpoch = 0 };
+                if (t.Epochs > 0 && run.State.Epoch > t.Epochs) stop = $"{t.Epochs} epochs done";
+            }
+        }
+        if (!interrupted && lastValidated != run.State.Step && run.State.Step > 0)
+            Validate(model, optimizer, devSet, dev, trgTok, device, run);
+        SaveLast(model, optimizer, run);
+        Notice($"stopped: {stop}; {run.State.Step} steps; best {(run.State.BestScore is double s ? ScoreText(s) : "none")} at step {run.State.BestStep}");
+        log = null;
+        return new TrainingResult(stop!, run.State.Step, run.State.Epoch, run.State.BestScore, run.State.BestStep, interrupted);
+    }
+
+    /// <summary>Token cross-entropy summed over non-pad targets, with label smoothing: (B, T, V), (B, T) → scalar.</summary>
+    public static Tensor Loss(Tensor logits, Tensor targets, double labelSmoothing) =>
+        nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1),
+            ignore_index: SubwordTokenizer.PadId, reduction: nn.Reduction.Sum, label_smoothing: labelSmoothing);
+
+    private void CheckModelDirectory()
+    {
+        if (options.Resume)
+        {
+            if (!File.Exists(dir.LastCheckpoint))
+                throw new UserErrorException($"{dir.LastCheckpoint}: nothing to resume (no last checkpoint in model_dir)");
+            return;
+        }
+        if (dir.HasContent && !options.Overwrite)
+        {
+            throw new UserErrorException(
+                $"{dir.Path}: model directory already holds files; use --resume to continue it or --overwrite to start over");
+        }
+    }
+
+    private (SubwordTokenizer Src, SubwordTokenizer Trg) PrepareSubwords(ParallelCorpus train)
+    {
+        if (options.Resume)
+        {
+            return (SubwordTokenizer.Load(dir.Path, ModelDirectory.SourcePrefix),
+                SubwordTokenizer.Load(dir.Path, ModelDirectory.TargetPrefix));
+        }
+        var sw = Stopwatch.StartNew();
+        var s = config.Subwords;
+        var src = SubwordTokenizer.Learn(train.Source, s.SrcVocabSize, s.MinFrequency);
+        var trg = SubwordTokenizer.Learn(train.Target, s.TrgVocabSize, s.MinFrequency);
+        src.Save(dir.Path, ModelDirectory.SourcePrefix);
+        trg.Save(dir.Path, ModelDirectory.TargetPrefix);
+        Notice($"learned BPE in {sw.Elapsed.TotalSeconds:F1}s: {src.VocabSize} source and {trg.VocabSize} target subwords");
+        return (src, trg);
+    }
+
+    private string? Validate(Seq2SeqModel model, TorchSharp.Modules.OptimizerHelper optimizer, EncodedCorpus devSet, ParallelCorpus dev,
+        SubwordTokenizer trgTok, Device device, RunState run)
+    {
+        var sw = Stopwatch.StartNew();
+        var t = config.Training;
+        var (loss, bleu) = Evaluate(model, devSet, dev, trgTok, device, config.Testing);
+        double score = t.EvalMetric == "loss" ? -loss : bleu;
+        var s = run.State;
+        bool finite = double.IsFinite(loss) && double.IsFinite(score);
+        bool isBest = finite && (s.BestScore is null || score > s.BestScore.Value);
+        double lr = s.LearningRate;
+        if (isBest)
+        {
+            s = s with { BestScore = score, BestStep = s.Step, PlateauCount = 0, NoImprovementCount = 0 };
+        }
+        else
+        {
+            s = s with { PlateauCount = s.PlateauCount + 1, NoImprovementCount = s.NoImprovementCount + 1 };
+            if (s.PlateauCount >= t.Patience && lr > t.MinLr)
+            {
+                lr = Math.Max(lr * t.DecreaseFactor, t.MinLr);
+                SetLearningRate(optimizer, lr);
+                s = s with { PlateauCount = 0, LearningRate = lr };
+                Notice($"no improvement for {t.Patience} validations: learning rate now {lr:G3}");
+            }
+        }
+        run.State = s;
+        if (isBest) SaveBest(model, run, score);
+        var report = new ValidationReport(s.Step, s.Epoch, loss, Math.Exp(loss), bleu, isBest, lr, sw.Elapsed.TotalSeconds);
+        progress?.Report(report);
+        Log($"validation at step {s.Step}: dev loss {loss:F4} ppl {Math.Exp(loss):F2} bleu {bleu:F2}{(isBest ? " (best)" : "")} lr {lr:G3} ({sw.Elapsed.TotalSeconds:F1}s)");
+        File.AppendAllText(dir.MetricsFile, string.Join('\t', s.Step, s.Epoch, lr.ToString("G6", CultureInfo.InvariantCulture),
+            loss.ToString("F5", CultureInfo.InvariantCulture), Math.Exp(loss).ToString("F3", CultureInfo.InvariantCulture),
+            bleu.ToString("F2", CultureInfo.InvariantCulture), isBest ? "*" : "") + "\n");
+        if (t.EarlyStoppingPatience > 0 && s.NoImprovementCount >= t.EarlyStoppingPatience)
+            return $"early stopping: no improvement in {t.EarlyStoppingPatience} validations";
+        return null;
+    }
+
+    /// <summary>Dev loss per target token (no smoothing) and greedy corpus BLEU against the raw dev references.</summary>
+    public static (double Loss, double Bleu) Evaluate(Seq2SeqModel model, EncodedCorpus devSet, ParallelCorpus dev,
+        SubwordTokenizer trgTok, Device device, TestingConfig testing)
+    {
+        model.eval();
+        double total = 0;
+        long tokens = 0;
+        using (no_grad())
+        {
+            var order = Enumerable.Range(0, devSet.Count).OrderBy(i => devSet.Source[i].Length).ToArray();
+            for (int start = 0; start < order.Length; start += testing.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                using var batch = Batch.Create(devSet.Source, devSet.Target, order[start..Math.Min(order.Length, start + testing.BatchSize)], device);
+                var logits = model.Forward(batch.Src, batch.SrcLengths, batch.TrgIn);             // (B, T, V)
+                total += Loss(logits, batch.TrgOut, 0.0).item<float>();
+                tokens += batch.TrgTokens;
+            }
+        }
+        var hyps = BatchDecoding.Decode(model, devSet.Source, new DecodingOptions
+        {
+            BatchSize = testing.BatchSize,
+            MaxLengthRatio = testing.MaxLengthRatio,
+            MaxLengthOffset = testing.MaxLengthOffset,
+        }, device);
+        var text = hyps.Select(h => trgTok.Decode(h.Ids)).ToList();
+        // References: the dev targets of the pairs that were kept (empty pairs are skipped in both).
+        var refs = new List<string>(devSet.Count);
+        for (int i = 0; i < dev.Count; i++)
+        {
+            if (!string.IsNullOrWhiteSpace(dev.Source[i]) && !string.IsNullOrWhiteSpace(dev.Target[i])) refs.Add(dev.Target[i]);
+        }
+        double bleu = Bleu.Corpus(text, [refs]).Score;
+        return (total / Math.Max(1, tokens), bleu);
+    }
+
+    private void SaveBest(Seq2SeqModel model, RunState run, double score)
+    {
+        var s = run.State with { Score = score, TorchRngState = [] };
+        Checkpoint.Save(dir.BestCheckpoint, model, s, optimizer: null);
+        int keep = config.Training.KeepBestCkpts;
+        if (keep > 1)
+        {
+            // The best.ckpt above is the top one; older bests are kept as best.<step>.ckpt, the newest keep-1 of them.
+            Checkpoint.Save(dir.Combine($"best.{s.Step}.ckpt"), model, s, optimizer: null);
+            var older = Directory.GetFiles(dir.Path, "best.*.ckpt")
+                .Select(f => (File: f, Step: int.TryParse(Path.GetFileName(f).Split('.')[1], out int n) ? n : -1))
+                .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Skip(keep - 1);
+            foreach (var (file, _) in older) File.Delete(file);
+        }
+    }
+
+    private void SaveLast(Seq2SeqModel model, TorchSharp.Modules.OptimizerHelper optimizer, RunState run)
+    {
+        run.State = run.State with
+        {
+            ElapsedSeconds = run.ElapsedSeconds,
+            TorchRngState = TrainingState.CaptureTorchRng(),
+        };
+        Checkpoint.Save(dir.LastCheckpoint, model, run.State, optimizer);
+    }
+
+    private string? LimitReached(RunState run)
+    {
+        var t = config.Training;
+        if (t.MaxSteps > 0 && run.State.Step >= t.MaxSteps) return $"max_steps {t.MaxSteps} reached";
+        if (t.MaxMinutes > 0 && run.ElapsedSeconds >= t.MaxMinutes * 60) return $"max_minutes {t.MaxMinutes} reached";
+        return null;
+    }
+
+    private static void SetLearningRate(TorchSharp.Modules.OptimizerHelper optimizer, double lr)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+    }
+
+    private string ScoreText(double score) =>
+        config.Training.EvalMetric == "loss" ? $"dev loss {-score:F4}" : $"dev BLEU {score:F2}";
+
+    private void Notice(string message, bool warning = false)
+    {
+        progress?.Report(new TrainingNotice(message, warning));
+        Log((warning ? "WARNING: " : "") + message);
+    }
+
+    private void Log(string line) =>
+        log?.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}");
+
+    internal static string FormatStep(StepReport r) =>
+        $"epoch {r.Epoch} step {r.Step} batch {r.BatchInEpoch}/{r.BatchesInEpoch} loss {r.Loss:F4} " +
+        $"{r.TargetTokensPerSecond:F0} tok/s lr {r.LearningRate:G3}";
+
+    /// <summary>The mutable part of a run: the training state and the run's clock.</summary>
+    private sealed class RunState(TrainingState state, Stopwatch clock)
+    {
+        private readonly double before = state.ElapsedSeconds;
+
+        public TrainingState State { get; set; } = state;
+
+        public double ElapsedSeconds => before + clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Loss and speed since the last report.</summary>
+    private sealed class Window
+    {
+        private double lossSum;
+        private long tokens;
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+
+        public TrainingEvent? LastReport { get; private set; }
+
+        public void Add(double loss, long n)
+        {
+            lossSum += loss;
+            tokens += n;
+        }
+
+        public StepReport Report(RunState run, int batch, int batches, TrainingConfig t)
+        {
+            double seconds = Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+            var s = run.State;
+            double fraction = 0;
+            if (t.MaxSteps > 0) fraction = Math.Max(fraction, (double)s.Step / t.MaxSteps);
+            if (t.Epochs > 0) fraction = Math.Max(fraction, (s.Epoch - 1 + (double)batch / batches) / t.Epochs);
+            if (t.MaxMinutes > 0) fraction = Math.Max(fraction, run.ElapsedSeconds / (t.MaxMinutes * 60));
+            TimeSpan? eta = fraction > 0 ? TimeSpan.FromSeconds(run.ElapsedSeconds * (1 - Math.Min(1, fraction)) / fraction) : null;
+            var report = new StepReport(s.Epoch, s.Step, batch, batches, tokens > 0 ? lossSum / tokens : double.NaN,
+                tokens / seconds, s.LearningRate, TimeSpan.FromSeconds(run.ElapsedSeconds), eta);
+            lossSum = 0;
+            tokens = 0;
+            clock.Restart();
+            LastReport = report;
+            return report;
+        }
+    }
+}

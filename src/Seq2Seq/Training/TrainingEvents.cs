@@ -1,0 +1,36 @@
+namespace Seq2Seq.Training;
+
+/// <summary>What the trainer reports while it runs; the caller decides how to show it.</summary>
+public abstract record TrainingEvent;
+
+/// <summary>A line of information (data read, vocabulary built, checkpoint written, warnings).</summary>
+public sealed record TrainingNotice(string Message, bool IsWarning = false) : TrainingEvent;
+
+/// <summary>Periodic progress: every <c>logging_freq</c> steps.</summary>
+/// <param name="Epoch">Current epoch (1-based).</param>
+/// <param name="Step">Optimiser steps taken.</param>
+/// <param name="BatchInEpoch">Batches done in this epoch.</param>
+/// <param name="BatchesInEpoch">Batches in this epoch.</param>
+/// <param name="Loss">Mean training loss per target token since the last report.</param>
+/// <param name="TargetTokensPerSecond">Target tokens per second since the last report.</param>
+/// <param name="LearningRate">Current learning rate.</param>
+/// <param name="Elapsed">Wall time of training so far (this and earlier runs).</param>
+/// <param name="Eta">Estimated time to the nearest stopping limit, when one is set.</param>
+public sealed record StepReport(int Epoch, int Step, int BatchInEpoch, int BatchesInEpoch, double Loss,
+    double TargetTokensPerSecond, double LearningRate, TimeSpan Elapsed, TimeSpan? Eta) : TrainingEvent;
+
+/// <summary>One validation on the dev set.</summary>
+/// <param name="Step">Step validated at.</param>
+/// <param name="Epoch">Epoch validated in.</param>
+/// <param name="Loss">Dev loss per target token (no label smoothing).</param>
+/// <param name="Perplexity">exp(Loss).</param>
+/// <param name="Bleu">Greedy dev BLEU (sacrebleu-compatible, 13a).</param>
+/// <param name="IsBest">Whether this is the best score so far (and was saved as best.ckpt).</param>
+/// <param name="LearningRate">Learning rate after the plateau scheduler saw this score.</param>
+/// <param name="Seconds">How long the validation took.</param>
+public sealed record ValidationReport(int Step, int Epoch, double Loss, double Perplexity, double Bleu, bool IsBest,
+    double LearningRate, double Seconds) : TrainingEvent;
+
+/// <summary>Why and where training stopped.</summary>
+public sealed record TrainingResult(string StopReason, int Steps, int Epoch, double? BestScore, int BestStep,
+    bool Interrupted);
