@@ -1,0 +1,98 @@
+using Seq2Seq.Config;
+using YamlDotNet.RepresentationModel;
+
+namespace Seq2Seq.Tests.Config;
+
+public class ShippedConfigTests
+{
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    public static TheoryData<string> ConfigFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "configs"), "*.yaml").Order())
+        {
+            data.Add(Path.GetFileName(file));
+        }
+        return data;
+    }
+
+    private static SortedSet<string> Keys(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var keys = new SortedSet<string>();
+        void Walk(YamlMappingNode node, string prefix)
+        {
+            foreach (var (k, v) in node.Children)
+            {
+                var path = prefix + ((YamlScalarNode)k).Value;
+                if (v is YamlMappingNode m)
+                {
+                    Walk(m, path + ".");
+                }
+                else
+                {
+                    keys.Add(path);
+                }
+            }
+        }
+        Walk((YamlMappingNode)stream.Documents[0].RootNode, "");
+        return keys;
+    }
+
+    [Fact]
+    public void TheThreeConfigsAreShipped()
+    {
+        var names = Directory.GetFiles(Path.Combine(RepoRoot(), "configs"), "*.yaml").Select(Path.GetFileName).ToList();
+        Assert.Contains("sample.yaml", names);
+        Assert.Contains("multi30k_fr_en.yaml", names);
+        Assert.Contains("multi30k_en_fr.yaml", names);
+    }
+
+    [Theory]
+    [MemberData(nameof(ConfigFiles))]
+    public void ShippedConfigLoadsAndStatesEveryKey(string name)
+    {
+        var path = Path.Combine(RepoRoot(), "configs", name);
+        var config = ConfigLoader.Load(path);
+        Assert.Equal(Keys(ConfigLoader.ToYaml(new Seq2SeqConfig())), Keys(File.ReadAllText(path)));
+        var back = ConfigLoader.Parse(ConfigLoader.ToYaml(config), "config.yaml");
+        Assert.Equal(config.Training.Betas, back.Training.Betas);
+        Assert.Equal(config with { Training = config.Training with { Betas = back.Training.Betas } }, back);
+    }
+
+    [Fact]
+    public void SampleConfigPointsAtTheShippedCorpus()
+    {
+        var path = Path.Combine(RepoRoot(), "configs", "sample.yaml");
+        var config = ConfigLoader.Load(path);
+        ConfigLoader.CheckFiles(config, path, RepoRoot());
+        Assert.Equal("data/sample/train", config.Data.Train);
+    }
+
+    [Fact]
+    public void Multi30kConfigsUseTheReferenceHyperParameters()
+    {
+        foreach (var (name, src, trg) in new[] { ("multi30k_fr_en.yaml", "fr", "en"), ("multi30k_en_fr.yaml", "en", "fr") })
+        {
+            var c = ConfigLoader.Load(Path.Combine(RepoRoot(), "configs", name));
+            Assert.Equal((src, trg), (c.Data.Src, c.Data.Trg));
+            Assert.Equal("data/multi30k/train", c.Data.Train);
+            Assert.Equal(new ModelConfig(), c.Model);
+            Assert.Equal((8000, 8000), (c.Subwords.SrcVocabSize, c.Subwords.TrgVocabSize));
+            Assert.Equal((0.001, 1.0, 0.1, 64, "sentences", 50, "bleu"),
+                (c.Training.LearningRate, c.Training.ClipGradNorm, c.Training.LabelSmoothing, c.Training.BatchSize,
+                 c.Training.BatchType, c.Data.MaxLength, c.Training.EvalMetric));
+            Assert.Equal(new TestingConfig(), c.Testing);
+        }
+    }
+}
