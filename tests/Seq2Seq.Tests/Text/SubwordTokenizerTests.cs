@@ -178,6 +178,12 @@ public sealed class SubwordTokenizerTests(ITestOutputHelper output) : IDisposabl
 
         File.WriteAllText(vocab, "{\"<pad>\": 0, \"<unk>\": 1, \"<s>\": 2, \"</s>\": 3, \"a\": 7}");
         Assert.Contains(vocab, Assert.Throws<UserErrorException>(() => SubwordTokenizer.Load(_dir, "trg")).Message);
+
+        File.WriteAllText(vocab, "{\"<pad>\": 0, \"<unk>\": 1, \"<s>\": 2, \"</s>\": 3, \"a\": 4, \"a\": 5}");
+        Assert.Contains(vocab, Assert.Throws<UserErrorException>(() => SubwordTokenizer.Load(_dir, "trg")).Message);
+
+        File.WriteAllText(vocab, "[1, 2, 3]");
+        Assert.Contains(vocab, Assert.Throws<UserErrorException>(() => SubwordTokenizer.Load(_dir, "trg")).Message);
     }
 
     [Fact]
