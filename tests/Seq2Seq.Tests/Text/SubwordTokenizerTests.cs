@@ -80,6 +80,20 @@ public sealed class SubwordTokenizerTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public void LineBreaksAndLiteralMarkersNeverEnterTheVocabulary()
+    {
+        string[] lines = ["a\rb a\u2581b a\nb", "a\rb a\u2581b a\nb", "ab ab"];
+        SubwordTokenizer tokenizer = SubwordTokenizer.Learn(lines, vocabSize: 100, minFrequency: 1);
+        string[] tokens = [.. Enumerable.Range(0, tokenizer.VocabSize).Select(tokenizer.IdToToken)];
+        Assert.DoesNotContain(tokens, t => t.Contains('\r') || t.Contains('\n') || t.IndexOf('\u2581', 1) >= 0);
+        Assert.Equal(3, tokenizer.Encode(lines[0]).Count(id => id == SubwordTokenizer.UnkId));
+
+        // merges.txt is line based: what was learned must load back.
+        tokenizer.Save(_dir, "odd");
+        Assert.Equal(tokenizer.Encode(lines[0]), SubwordTokenizer.Load(_dir, "odd").Encode(lines[0]));
+    }
+
+    [Fact]
     public void DecodeSkipsPadBosEos()
     {
         SubwordTokenizer tokenizer = SubwordTokenizer.Learn(SmallCorpus, vocabSize: 150, minFrequency: 1);
@@ -164,6 +178,94 @@ public sealed class SubwordTokenizerTests(ITestOutputHelper output) : IDisposabl
 
         File.WriteAllText(vocab, "{\"<pad>\": 0, \"<unk>\": 1, \"<s>\": 2, \"</s>\": 3, \"a\": 7}");
         Assert.Contains(vocab, Assert.Throws<UserErrorException>(() => SubwordTokenizer.Load(_dir, "trg")).Message);
+
+        File.WriteAllText(vocab, "{\"<pad>\": 0, \"<unk>\": 1, \"<s>\": 2, \"</s>\": 3, \"a\": 4, \"a\": 5}");
+        Assert.Contains(vocab, Assert.Throws<UserErrorException>(() => SubwordTokenizer.Load(_dir, "trg")).Message);
+
+        File.WriteAllText(vocab, "[1, 2, 3]");
+        Assert.Contains(vocab, Assert.Throws<UserErrorException>(() => SubwordTokenizer.Load(_dir, "trg")).Message);
+    }
+
+    [Fact]
+    public void IncrementalLearnerMakesTheSameMergesAsTheTextbookOne()
+    {
+        // Repeated letters ("aaaa", "abab") exercise overlapping pairs; a small alphabet gives many ties.
+        string[] words = ["aaaa", "abab", "baba", "ab", "ba", "aab", "bba", "abba", "a", "b", "ca", "cab", "acbca", "bc", "aaab"];
+        var random = new Random(7);
+        string[] lines = [.. Enumerable.Range(0, 300).Select(_ =>
+            string.Join(" ", Enumerable.Range(0, random.Next(1, 8)).Select(_ => words[(int)(words.Length * Math.Pow(random.NextDouble(), 2))])))];
+
+        foreach (int minFrequency in new[] { 1, 5 })
+        {
+            SubwordTokenizer learned = SubwordTokenizer.Learn(lines, vocabSize: 200, minFrequency);
+            learned.Save(_dir, "fast");
+            string[] merges = [.. File.ReadLines(Path.Combine(_dir, "fast.merges.txt")).Skip(1)];
+            (List<string> expectedVocab, List<string> expectedMerges) = TextbookBpe(lines, 200, minFrequency);
+            Assert.True(merges.Length > 10);
+            Assert.Equal(expectedMerges, merges);
+            Assert.Equal(expectedVocab, Enumerable.Range(0, learned.VocabSize).Select(learned.IdToToken));
+            Assert.All(lines, line => Assert.Equal(line, learned.Decode(learned.Encode(line))));
+        }
+    }
+
+    /// <summary>Recounts every pair after every merge: slow, obviously right, same tie-break (smaller ids first).</summary>
+    private static (List<string> Vocab, List<string> Merges) TextbookBpe(string[] lines, int vocabSize, int minFrequency)
+    {
+        var counts = new Dictionary<string, int>();
+        foreach (string word in lines.Where(l => l.Length > 0).SelectMany(l => l.Split(' ')).Select(w => "\u2581" + w))
+        {
+            counts[word] = counts.GetValueOrDefault(word) + 1;
+        }
+
+        var vocab = new List<string> { "<pad>", "<unk>", "<s>", "</s>" };
+        vocab.AddRange(counts.Keys.SelectMany(w => w.Select(c => c.ToString())).Distinct().Order(StringComparer.Ordinal));
+        var words = counts.Select(kv => (Symbols: kv.Key.Select(c => vocab.IndexOf(c.ToString())).ToList(), Count: kv.Value)).ToList();
+        var merges = new List<string>();
+        while (vocab.Count < vocabSize)
+        {
+            var pairs = new Dictionary<(int, int), int>();
+            foreach ((List<int> symbols, int count) in words)
+            {
+                for (int i = 0; i + 1 < symbols.Count; i++)
+                {
+                    pairs[(symbols[i], symbols[i + 1])] = pairs.GetValueOrDefault((symbols[i], symbols[i + 1])) + count;
+                }
+            }
+
+            if (pairs.Count == 0)
+            {
+                break;
+            }
+
+            ((int a, int b), int best) = pairs.OrderByDescending(p => p.Value).ThenBy(p => p.Key.Item1).ThenBy(p => p.Key.Item2).First();
+            if (best < minFrequency)
+            {
+                break;
+            }
+
+            string merged = vocab[a] + vocab[b];
+            int x = vocab.IndexOf(merged);
+            if (x < 0)
+            {
+                x = vocab.Count;
+                vocab.Add(merged);
+            }
+
+            merges.Add($"{vocab[a]} {vocab[b]}");
+            foreach ((List<int> symbols, _) in words)
+            {
+                for (int i = 0; i + 1 < symbols.Count; i++)
+                {
+                    if (symbols[i] == a && symbols[i + 1] == b)
+                    {
+                        symbols[i] = x;
+                        symbols.RemoveAt(i + 1);
+                    }
+                }
+            }
+        }
+
+        return (vocab, merges);
     }
 
     [SkippableFact]
