@@ -1,7 +1,25 @@
-using TorchSharp;
-var t = torch.ones(3, 4);
-var gru = torch.nn.GRU(4, 8, bidirectional: true, batchFirst: true);
-var (o, h) = gru.call(torch.randn(2, 5, 4));
-o.sum().backward();
-Console.WriteLine($"{t.sum().item<float>()} {o.shape[2]} {torch.get_num_threads()}");
-return 0;
+using System.CommandLine;
+using Seq2Seq;
+using Seq2Seq.Cli;
+
+var root = new RootCommand("seq2seq: neural machine translation toolkit");
+root.Subcommands.Add(BleuCommand.Create());
+
+ParseResult parsed = root.Parse(args);
+if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine("error: " + error.Message);
+    }
+    return 2;
+}
+try
+{
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (UserErrorException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 1;
+}
