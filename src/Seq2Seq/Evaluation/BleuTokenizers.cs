@@ -45,8 +45,8 @@ public static class BleuTokenizers
         return t;
     }
 
-    [ThreadStatic] private static StringBuilder? t_a;
-    [ThreadStatic] private static StringBuilder? t_b;
+    [ThreadStatic] private static char[]? t_a;
+    [ThreadStatic] private static char[]? t_b;
 
     /// <summary>
     /// The mteval-v13a tokenizer: deletes <c>&lt;skipped&gt;</c>, unescapes <c>&amp;quot; &amp;amp; &amp;lt; &amp;gt;</c> (in
@@ -71,116 +71,111 @@ public static class BleuTokenizers
                 .Replace("&gt;", ">", StringComparison.Ordinal);
         }
 
-        StringBuilder a = t_a ??= new StringBuilder(256);
-        StringBuilder b = t_b ??= new StringBuilder(256);
-        a.Clear();
-        b.Clear();
+        // Four regex passes over char buffers; each pass reads one buffer and writes the other.
+        int cap = (3 * line.Length) + 8;
+        char[] a = t_a is { } ta && ta.Length >= cap ? ta : (t_a = new char[Math.Max(cap, 256)]);
+        char[] b = t_b is { } tb && tb.Length >= cap * 2 ? tb : (t_b = new char[Math.Max(cap * 2, 512)]);
 
         // ' ' + line + ' ', then ([\{-\~\[-\` -\&\(-\+\:-\@\/]) -> ' \1 '
-        Split1(a, ' ');
+        int n = 0;
+        a[n++] = ' ';
+        a[n++] = ' ';
+        a[n++] = ' ';
         foreach (char c in line)
         {
-            Split1(a, c);
+            if (c < 128 && Split13a[c])
+            {
+                a[n++] = ' ';
+                a[n++] = c;
+                a[n++] = ' ';
+            }
+            else
+            {
+                a[n++] = c;
+            }
         }
-        Split1(a, ' ');
+        a[n++] = ' ';
+        a[n++] = ' ';
+        a[n++] = ' ';
 
         // ([^0-9])([\.,]) -> '\1 \2 '
-        int n = a.Length;
+        int m = 0;
         for (int i = 0; i < n; i++)
         {
             char c = a[i];
             if (i + 1 < n && !IsAsciiDigit(c) && a[i + 1] is '.' or ',')
             {
-                b.Append(c).Append(' ').Append(a[i + 1]).Append(' ');
-                i++;
+                b[m++] = c;
+                b[m++] = ' ';
+                b[m++] = a[++i];
+                b[m++] = ' ';
             }
             else
             {
-                b.Append(c);
+                b[m++] = c;
             }
         }
 
         // ([\.,])([^0-9]) -> ' \1 \2'
-        a.Clear();
-        n = b.Length;
-        for (int i = 0; i < n; i++)
+        if (a.Length < 2 * m)
+        {
+            a = t_a = new char[2 * m];
+        }
+        n = 0;
+        for (int i = 0; i < m; i++)
         {
             char c = b[i];
-            if (i + 1 < n && c is '.' or ',' && !IsAsciiDigit(b[i + 1]))
+            if (i + 1 < m && c is '.' or ',' && !IsAsciiDigit(b[i + 1]))
             {
-                a.Append(' ').Append(c).Append(' ').Append(b[i + 1]);
-                i++;
+                a[n++] = ' ';
+                a[n++] = c;
+                a[n++] = ' ';
+                a[n++] = b[++i];
             }
             else
             {
-                a.Append(c);
+                a[n++] = c;
             }
         }
 
-        // ([0-9])(-) -> '\1 \2 '
-        b.Clear();
-        n = a.Length;
+        // ([0-9])(-) -> '\1 \2 ', then ' '.join(line.split())
+        if (b.Length < 2 * n)
+        {
+            b = t_b = new char[2 * n];
+        }
+        m = 0;
+        bool pending = false;
         for (int i = 0; i < n; i++)
         {
             char c = a[i];
-            if (i + 1 < n && IsAsciiDigit(c) && a[i + 1] == '-')
+            if (PyText.IsWhiteSpace(c))
             {
-                b.Append(c).Append(" - ");
+                pending = m > 0;
+                continue;
+            }
+            if (pending)
+            {
+                b[m++] = ' ';
+                pending = false;
+            }
+            b[m++] = c;
+            if (c is >= '0' and <= '9' && i + 1 < n && a[i + 1] == '-')
+            {
+                b[m++] = ' ';
+                b[m++] = '-';
                 i++;
-            }
-            else
-            {
-                b.Append(c);
+                pending = true;
             }
         }
-
-        return NormalizeSpaces(b, a);
-
-        static void Split1(StringBuilder sb, char c)
-        {
-            if (c < 128 && Split13a[c])
-            {
-                sb.Append(' ').Append(c).Append(' ');
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
+        return new string(b, 0, m);
     }
 
     private static bool IsAsciiDigit(char c) => c >= '0' && c <= '9';
 
-    private static string NormalizeSpaces(StringBuilder src, StringBuilder scratch)
-    {
-        scratch.Clear();
-        bool pending = false;
-        foreach (ReadOnlyMemory<char> chunk in src.GetChunks())
-        {
-            foreach (char c in chunk.Span)
-            {
-                if (PyText.IsWhiteSpace(c))
-                {
-                    pending = scratch.Length > 0;
-                }
-                else
-                {
-                    if (pending)
-                    {
-                        scratch.Append(' ');
-                        pending = false;
-                    }
-                    scratch.Append(c);
-                }
-            }
-        }
-        return scratch.ToString();
-    }
-
     /// <summary>
-    /// The mteval-v14 international tokenizer: splits off Unicode punctuation (\p{P}) unless it sits between a
-    /// non-number and... precisely sacrebleu's three regex passes <c>(\P{N})(\p{P})</c>, <c>(\p{P})(\P{N})</c> and
-    /// <c>(\p{S})</c> on code points (symbols outside the BMP included), then joins tokens with single spaces.
+    /// The mteval-v14 international tokenizer: sacrebleu's three non-overlapping regex passes <c>(\P{N})(\p{P})</c>,
+    /// <c>(\p{P})(\P{N})</c> and <c>(\p{S})</c> on code points (symbols outside the BMP included), so punctuation is
+    /// split off except next to numbers, and every symbol is split off; tokens are joined with single spaces.
     /// </summary>
     public static string TokenizeIntl(string line)
     {
