@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Seq2Seq.Evaluation;
@@ -263,33 +262,36 @@ public static class Bleu
     {
         scratch.BeginLine();
         List<int> ids = scratch.Ids;
-        Dictionary<NGramKey, int> counts = scratch.Counts;
-        counts.Clear();
+        NGramTable counts = scratch.Counts;
 
         // Reference n-grams: the maximum count over the references.
         int refCount = references.Count;
         Span<int> refLens = refCount <= 16 ? stackalloc int[refCount] : new int[refCount];
-        for (int r = 0; r < refCount; r++)
+        if (refCount == 1)
         {
-            scratch.SplitIds(Preprocess(references[r][line], lowercase, tokenizer), ids);
-            refLens[r] = ids.Count;
-            if (r == 0)
+            scratch.SplitIds(Preprocess(references[0][line], lowercase, tokenizer), ids);
+            refLens[0] = ids.Count;
+            counts.Reset(MaxOrder * ids.Count);
+            AddNGrams(CollectionsMarshal.AsSpan(ids), counts);
+        }
+        else
+        {
+            var tokenized = new string[refCount];
+            int bound = 0;
+            for (int r = 0; r < refCount; r++)
             {
-                AddNGrams(CollectionsMarshal.AsSpan(ids), counts);
+                tokenized[r] = Preprocess(references[r][line], lowercase, tokenizer);
+                bound += MaxOrder * tokenized[r].Length;
             }
-            else
+            counts.Reset(bound);
+            NGramTable temp = scratch.Temp;
+            for (int r = 0; r < refCount; r++)
             {
-                Dictionary<NGramKey, int> temp = scratch.Temp;
-                temp.Clear();
+                scratch.SplitIds(tokenized[r], ids);
+                refLens[r] = ids.Count;
+                temp.Reset(MaxOrder * ids.Count);
                 AddNGrams(CollectionsMarshal.AsSpan(ids), temp);
-                foreach (KeyValuePair<NGramKey, int> kv in temp)
-                {
-                    ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, kv.Key, out _);
-                    if (kv.Value > slot)
-                    {
-                        slot = kv.Value;
-                    }
-                }
+                temp.MaxInto(counts);
             }
         }
 
@@ -322,10 +324,8 @@ public static class Bleu
             int correct = 0;
             for (int i = 0; i < total; i++)
             {
-                ref int left = ref CollectionsMarshal.GetValueRefOrNullRef(counts, NGramKey.Words(hyp.Slice(i, n)));
-                if (!Unsafe.IsNullRef(ref left) && left > 0)
+                if (counts.TryConsume(NGramKey.Words(hyp.Slice(i, n))))
                 {
-                    left--;
                     correct++;
                 }
             }
@@ -334,13 +334,13 @@ public static class Bleu
         }
     }
 
-    private static void AddNGrams(ReadOnlySpan<int> ids, Dictionary<NGramKey, int> counts)
+    private static void AddNGrams(ReadOnlySpan<int> ids, NGramTable counts)
     {
         for (int n = 1; n <= MaxOrder; n++)
         {
             for (int i = 0; i + n <= ids.Length; i++)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(counts, NGramKey.Words(ids.Slice(i, n)), out _)++;
+                counts.Add(NGramKey.Words(ids.Slice(i, n)));
             }
         }
     }

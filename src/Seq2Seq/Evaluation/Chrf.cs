@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Seq2Seq.Evaluation;
@@ -251,7 +250,7 @@ public static class Chrf
     private sealed class Worker(ChrfOptions options)
     {
         private readonly NGramScratch _scratch = new();
-        private readonly Dictionary<NGramKey, int> _counts = [];
+        private readonly NGramTable _counts = new();
         private readonly List<NGramKey> _hypKeys = [];
         private readonly int[] _hypStart = new int[options.CharOrder + options.WordOrder + 1];
         private readonly long[] _current = new long[Width(options)];
@@ -293,12 +292,12 @@ public static class Chrf
             {
                 string refLine = references[r][line];
                 int[] refChars = Chars(refLine, out int refCharCount);
-                _counts.Clear();
+                _counts.Reset((charOrder * refCharCount) + (wordOrder * refLine.Length));
                 for (int n = 1; n <= charOrder; n++)
                 {
                     for (int i = 0; i + n <= refCharCount; i++)
                     {
-                        CollectionsMarshal.GetValueRefOrAddDefault(_counts, NGramKey.Chars(refChars.AsSpan(i, n)), out _)++;
+                        _counts.Add(NGramKey.Chars(refChars.AsSpan(i, n)));
                     }
                 }
                 if (wordOrder > 0)
@@ -308,7 +307,7 @@ public static class Chrf
                     {
                         for (int i = 0; i + n <= _refIds.Count; i++)
                         {
-                            CollectionsMarshal.GetValueRefOrAddDefault(_counts, NGramKey.Words(CollectionsMarshal.AsSpan(_refIds).Slice(i, n), WordTag), out _)++;
+                            _counts.Add(NGramKey.Words(CollectionsMarshal.AsSpan(_refIds).Slice(i, n), WordTag));
                         }
                     }
                 }
@@ -322,10 +321,8 @@ public static class Chrf
                     long match = 0;
                     for (int k = _hypStart[o]; k < _hypStart[o + 1]; k++)
                     {
-                        ref int left = ref CollectionsMarshal.GetValueRefOrNullRef(_counts, _hypKeys[k]);
-                        if (!Unsafe.IsNullRef(ref left) && left > 0)
+                        if (_counts.TryConsume(_hypKeys[k]))
                         {
-                            left--;
                             match++;
                         }
                     }

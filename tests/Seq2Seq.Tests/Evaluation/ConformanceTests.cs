@@ -238,4 +238,25 @@ public class ConformanceTests
         }
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
+
+    /// <summary>Large inputs take the parallel path; repeating a corpus k times must multiply every statistic by k.</summary>
+    [Fact]
+    public void ParallelPathAgreesWithSequential()
+    {
+        JsonElement c = Case("multi_ref_lengths");
+        var (hyp, refs) = Load(c);
+        const int k = 800;
+        var bigHyp = Enumerable.Repeat(hyp, k).SelectMany(x => x).ToList();
+        var bigRefs = refs.Select(r => (IReadOnlyList<string>)Enumerable.Repeat(r, k).SelectMany(x => x).ToList()).ToList();
+        Assert.True(bigHyp.Count >= 4096);
+
+        BleuScore small = Bleu.Corpus(hyp, refs), big = Bleu.Corpus(bigHyp, bigRefs);
+        Assert.Equal(small.Counts.Select(x => x * k), big.Counts);
+        Assert.Equal(small.Totals.Select(x => x * k), big.Totals);
+        Assert.Equal(small.RefLen * k, big.RefLen);
+
+        ChrfScore smallChrf = Chrf.Corpus(hyp, refs, ChrfOptions.ChrfPlusPlus), bigChrf = Chrf.Corpus(bigHyp, bigRefs, ChrfOptions.ChrfPlusPlus);
+        Assert.Equal(smallChrf.Statistics.Select(o => new ChrfOrderCounts(o.Hyp * k, o.Ref * k, o.Match * k)), bigChrf.Statistics);
+        Assert.Equal(smallChrf.Score, bigChrf.Score, 1e-9);
+    }
 }
