@@ -5,9 +5,10 @@ using Seq2Seq.Cli;
 var root = new RootCommand("seq2seq: train, run and score GRU + attention translation models");
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TranslateCommand.Create());
+root.Subcommands.Add(BleuCommand.Create());
 
-var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
+ParseResult parsed = root.Parse(args);
+if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
 {
     foreach (var error in parsed.Errors) Console.Error.WriteLine($"seq2seq: {error.Message}");
     Console.Error.WriteLine("Run 'seq2seq --help' for usage.");
@@ -15,7 +16,8 @@ if (parsed.Errors.Count > 0)
 }
 try
 {
-    return await parsed.InvokeAsync();
+    // No default exception handler: a user error is one line and exit code 1, never a stack trace.
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (UserErrorException e)
 {

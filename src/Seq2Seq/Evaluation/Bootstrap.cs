@@ -1,0 +1,172 @@
+namespace Seq2Seq.Evaluation;
+
+/// <summary>A bootstrap estimate around a corpus score: the mean of the resampled scores and the 95% half-width.</summary>
+/// <param name="Score">The score of the full corpus.</param>
+/// <param name="Mean">Mean of the resampled scores (sacrebleu's μ).</param>
+/// <param name="HalfWidth">Half the width of the 95% interval (sacrebleu's ±).</param>
+/// <param name="Samples">Number of resamples.</param>
+/// <param name="Seed">Seed of the resampling.</param>
+public sealed record ConfidenceInterval(double Score, double Mean, double HalfWidth, int Samples, int Seed)
+{
+    /// <summary>sacrebleu's form: <c>(μ = 35.10 ± 0.80)</c>.</summary>
+    public string Format(int width = 2) => $"(μ = {PyText.FormatFixed(Mean, width)} ± {PyText.FormatFixed(HalfWidth, width)})";
+}
+
+/// <summary>The outcome of a paired bootstrap test of a system against a baseline on the same references.</summary>
+/// <param name="BaselineScore">The baseline's corpus score.</param>
+/// <param name="SystemScore">The system's corpus score.</param>
+/// <param name="PValue">Probability of a difference at least this large by chance; below 0.05 is significant.</param>
+/// <param name="Baseline">The baseline's confidence interval from the same resamples.</param>
+/// <param name="System">The system's confidence interval from the same resamples.</param>
+public sealed record PairedBootstrapResult(double BaselineScore, double SystemScore, double PValue, ConfidenceInterval Baseline, ConfidenceInterval System)
+{
+    /// <summary>One line, e.g. <c>BLEU paired bootstrap: baseline 34.10 (μ = 34.05 ± 0.81), system 35.21 (μ = 35.18 ± 0.80), p = 0.0010*</c>.</summary>
+    public string Format(string metric, int width = 2) =>
+        $"{metric} paired bootstrap: baseline {PyText.FormatFixed(BaselineScore, width)} {Baseline.Format(width)}, " +
+        $"system {PyText.FormatFixed(SystemScore, width)} {System.Format(width)}, p = {PyText.FormatFixed(PValue, 4)}{(PValue <= 0.05 ? "*" : "")}";
+}
+
+/// <summary>
+/// Bootstrap resampling as sacrebleu does it: per-line sufficient statistics are resampled with replacement
+/// (<see cref="DefaultSamples"/> times, seed <see cref="DefaultSeed"/>, numpy's PCG64 index stream), the 95% interval is
+/// read at index n/40 from both ends of the sorted scores, and the paired test's p-value is
+/// (#{|Δ_i| − mean|Δ| &gt; |Δ|} + 1) / (n + 1).
+/// </summary>
+public static class Bootstrap
+{
+    /// <summary>sacrebleu's number of resamples.</summary>
+    public const int DefaultSamples = 1000;
+
+    /// <summary>sacrebleu's seed (<c>SACREBLEU_SEED</c> default).</summary>
+    public const int DefaultSeed = 12345;
+
+    /// <summary>Bootstrap confidence interval of corpus BLEU.</summary>
+    public static ConfidenceInterval BleuConfidence(IReadOnlyList<string> hypotheses, IReadOnlyList<IReadOnlyList<string>> references,
+        BleuOptions? options = null, int samples = DefaultSamples, int seed = DefaultSeed)
+    {
+        options ??= new BleuOptions();
+        long[] stats = Bleu.Statistics(hypotheses, references, options);
+        BleuOptions o = options;
+        return Confidence(stats, Bleu.StatsWidth, s => Bleu.ScoreOnly(s, o), samples, seed);
+    }
+
+    /// <summary>Bootstrap confidence interval of corpus chrF.</summary>
+    public static ConfidenceInterval ChrfConfidence(IReadOnlyList<string> hypotheses, IReadOnlyList<IReadOnlyList<string>> references,
+        ChrfOptions? options = null, int samples = DefaultSamples, int seed = DefaultSeed)
+    {
+        options ??= new ChrfOptions();
+        long[] stats = Chrf.Statistics(hypotheses, references, options);
+        ChrfOptions o = options;
+        return Confidence(stats, Chrf.Width(o), s => Chrf.FScore(s, o), samples, seed);
+    }
+
+    /// <summary>Paired bootstrap test of <paramref name="system"/> against <paramref name="baseline"/> with BLEU.</summary>
+    public static PairedBootstrapResult PairedBleu(IReadOnlyList<string> baseline, IReadOnlyList<string> system,
+        IReadOnlyList<IReadOnlyList<string>> references, BleuOptions? options = null, int samples = DefaultSamples, int seed = DefaultSeed)
+    {
+        options ??= new BleuOptions();
+        BleuOptions o = options;
+        return Paired(Bleu.Statistics(baseline, references, o), Bleu.Statistics(system, references, o), Bleu.StatsWidth,
+            s => Bleu.ScoreOnly(s, o), samples, seed);
+    }
+
+    /// <summary>Paired bootstrap test of <paramref name="system"/> against <paramref name="baseline"/> with chrF.</summary>
+    public static PairedBootstrapResult PairedChrf(IReadOnlyList<string> baseline, IReadOnlyList<string> system,
+        IReadOnlyList<IReadOnlyList<string>> references, ChrfOptions? options = null, int samples = DefaultSamples, int seed = DefaultSeed)
+    {
+        options ??= new ChrfOptions();
+        ChrfOptions o = options;
+        return Paired(Chrf.Statistics(baseline, references, o), Chrf.Statistics(system, references, o), Chrf.Width(o),
+            s => Chrf.FScore(s, o), samples, seed);
+    }
+
+    internal delegate double Scorer(ReadOnlySpan<long> sums);
+
+    private static ConfidenceInterval Confidence(long[] stats, int width, Scorer score, int samples, int seed)
+    {
+        double full = score(Sum(stats, width));
+        double[] scores = Resample([stats], width, score, samples, seed)[0];
+        return Estimate(full, scores, seed);
+    }
+
+    private static PairedBootstrapResult Paired(long[] baseline, long[] system, int width, Scorer score, int samples, int seed)
+    {
+        if (baseline.Length != system.Length)
+        {
+            throw new ArgumentException("baseline and system must have the same number of lines");
+        }
+        double bl = score(Sum(baseline, width)), sys = score(Sum(system, width));
+        double[][] scores = Resample([baseline, system], width, score, samples, seed);
+        double diff = Math.Abs(bl - sys);
+        var diffs = new double[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            diffs[i] = Math.Abs(scores[1][i] - scores[0][i]);
+        }
+        double meanDiff = diffs.Average();
+        int count = diffs.Count(d => d - meanDiff > diff);
+        double p = (count + 1) / (double)(samples + 1);
+        return new PairedBootstrapResult(bl, sys, p, Estimate(bl, scores[0], seed), Estimate(sys, scores[1], seed));
+    }
+
+    private static long[] Sum(long[] stats, int width)
+    {
+        var sums = new long[width];
+        for (int i = 0; i < stats.Length; i++)
+        {
+            sums[i % width] += stats[i];
+        }
+        return sums;
+    }
+
+    // The same resampled line indices for every system, drawn in numpy's order (sample by sample).
+    private static double[][] Resample(long[][] systems, int width, Scorer score, int samples, int seed)
+    {
+        if (samples < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(samples), "at least one resample is needed");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(seed);
+        int lines = systems[0].Length / width;
+        if (lines == 0)
+        {
+            throw new ArgumentException("bootstrap needs at least one line");
+        }
+        var rng = new NumpyRandom((uint)seed);
+        var result = systems.Select(_ => new double[samples]).ToArray();
+        var idx = new int[lines];
+        var sums = new long[width];
+        for (int s = 0; s < samples; s++)
+        {
+            for (int i = 0; i < lines; i++)
+            {
+                idx[i] = rng.NextIndex(lines);
+            }
+            for (int k = 0; k < systems.Length; k++)
+            {
+                Array.Clear(sums);
+                long[] stats = systems[k];
+                foreach (int i in idx)
+                {
+                    for (int j = 0; j < width; j++)
+                    {
+                        sums[j] += stats[(i * width) + j];
+                    }
+                }
+                result[k][s] = score(sums);
+            }
+        }
+        return result;
+    }
+
+    private static ConfidenceInterval Estimate(double full, double[] scores, int seed)
+    {
+        double[] sorted = (double[])scores.Clone();
+        Array.Sort(sorted);
+        int n = sorted.Length;
+        int lower = n / 40;
+        int upper = n - lower - 1;
+        double halfWidth = 0.5 * (sorted[upper] - sorted[lower]);
+        return new ConfidenceInterval(full, sorted.Average(), halfWidth, n, seed);
+    }
+}
