@@ -1,6 +1,6 @@
+using Seq2Seq.Text;
 using TorchSharp;
 using TorchSharp.Modules;
-using Seq2Seq.Text;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Modeling;
