@@ -2,6 +2,7 @@ using TorchSharp;
 
 namespace Seq2Seq.Tests;
 
+[Collection(TorchCollection.Name)]
 public class TorchSharpLoadsTests
 {
     [Fact]

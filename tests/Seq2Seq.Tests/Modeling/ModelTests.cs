@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace Seq2Seq.Tests.Modeling;
 
+[Collection(TorchCollection.Name)]
 public class ModelTests
 {
     private static readonly ModelConfig Small = new()

@@ -3,6 +3,7 @@ using Seq2Seq.Training;
 
 namespace Seq2Seq.Tests.Training;
 
+[Collection(TorchCollection.Name)]
 public class TrainerTests
 {
     /// <summary>A tiny synthetic task (reverse and map words) written to a temp folder, and a small config for it.</summary>
