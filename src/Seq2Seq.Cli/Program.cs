@@ -6,6 +6,7 @@ var root = new RootCommand("seq2seq: train, run and score GRU + attention transl
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TranslateCommand.Create());
 root.Subcommands.Add(BleuCommand.Create());
+root.Subcommands.Add(CheckpointCommand.Create());
 
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -17,9 +17,12 @@ internal static class TrainCommand
         var command = new Command("train", "train a translation model from a YAML config") { config, resume, overwrite, device };
         command.SetAction(parse =>
         {
-            var cfg = ConfigLoader.Load(parse.GetValue(config)!);
             if (parse.GetValue(resume) && parse.GetValue(overwrite))
                 throw new UserErrorException("--resume and --overwrite exclude each other");
+            string path = parse.GetValue(config)!;
+            var cfg = ConfigLoader.Load(path);
+            // Missing corpus files are reported with the config line that names them, before anything is created.
+            ConfigLoader.CheckFiles(cfg, path);
             using var cancel = new CancellationTokenSource();
             int signalExit = 0;
             void Stop(PosixSignalContext context, int code)

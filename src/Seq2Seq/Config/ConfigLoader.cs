@@ -108,6 +108,47 @@ public static partial class ConfigLoader
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Lists the keys of the given top-level <paramref name="sections"/> whose values differ between two
+    /// configs, in schema order, as <c>model.encoder_hidden: 256 → 512</c>.
+    /// </summary>
+    /// <param name="before">The config a model was trained with.</param>
+    /// <param name="after">The config of the new run.</param>
+    /// <param name="sections">Top-level section names in snake_case, e.g. <c>model</c>, <c>subwords</c>.</param>
+    /// <returns>One string per differing key; empty when the sections agree.</returns>
+    public static IReadOnlyList<string> Differences(Seq2SeqConfig before, Seq2SeqConfig after, params string[] sections)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var differences = new List<string>();
+        foreach (var property in Properties(typeof(Seq2SeqConfig)))
+        {
+            var key = SnakeCase(property.Name);
+            if (sections.Contains(key))
+            {
+                Compare(property.GetValue(before), property.GetValue(after), key, differences);
+            }
+        }
+        return differences;
+    }
+
+    private static void Compare(object? before, object? after, string path, List<string> differences)
+    {
+        if (before is not null && after is not null && IsSection(before.GetType()))
+        {
+            foreach (var property in Properties(before.GetType()))
+            {
+                Compare(property.GetValue(before), property.GetValue(after), $"{path}.{SnakeCase(property.Name)}", differences);
+            }
+            return;
+        }
+        string old = Format(before), now = Format(after);
+        if (old != now)
+        {
+            differences.Add($"{path}: {old} → {now}");
+        }
+    }
+
     // ---------------------------------------------------------------- reading
 
     private static YamlMappingNode ReadRoot(string yaml, string fileName)

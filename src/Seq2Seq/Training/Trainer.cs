@@ -29,6 +29,7 @@ public sealed class Trainer
     private readonly IProgress<TrainingEvent>? progress;
     private readonly ModelDirectory dir;
     private StreamWriter? log;
+    private readonly List<string> pendingLog = [];
 
     /// <summary>Creates a trainer; nothing is read or written until <see cref="Run"/>.</summary>
     public Trainer(Seq2SeqConfig config, TrainOptions options, IProgress<TrainingEvent>? progress = null)
@@ -47,20 +48,23 @@ public sealed class Trainer
         var device = ComputeDevice.Resolve(options.Device ?? config.Device);
         random.manual_seed(config.Seed);
 
+        // Everything that can be wrong with the inputs is found before the model directory is created or touched.
         var train = ParallelCorpus.Read(config.Data.Train, config.Data.Src, config.Data.Trg, config.Data.Lowercase);
         var dev = ParallelCorpus.Read(config.Data.Dev, config.Data.Src, config.Data.Trg, config.Data.Lowercase);
-        Directory.CreateDirectory(dir.Path);
-        using var logWriter = new StreamWriter(dir.TrainLog, append: options.Resume) { AutoFlush = true };
-        log = logWriter;
         Notice($"{config.Name}: {config.Data.Src}→{config.Data.Trg}, device {device.type}, {get_num_threads()} threads, seed {config.Seed}");
-
         var (srcTok, trgTok) = PrepareSubwords(train);
         var trainSet = train.Encode(srcTok, trgTok, config.Data.MaxLength);
         if (trainSet.Count == 0)
             throw new UserErrorException($"{config.Data.Train}.{config.Data.Src}/.{config.Data.Trg}: no usable sentence pair ({trainSet.Report})");
         var devSet = dev.Encode(srcTok, trgTok, maxLength: 0);
         if (devSet.Count == 0)
-            throw new UserErrorException($"{config.Data.Dev}.{config.Data.Src}/.{config.Data.Trg}: no usable sentence pair for validation");
+            throw new UserErrorException($"{config.Data.Dev}.{config.Data.Src}/.{config.Data.Trg}: no usable sentence pair for validation ({devSet.Report})");
+
+        PrepareModelDirectory(srcTok, trgTok);
+        using var logWriter = OpenLog();
+        log = logWriter;
+        foreach (var line in pendingLog) Log(line);
+        pendingLog.Clear();
         Notice($"train: {trainSet.Report}; dev: {devSet.Report}; vocab {srcTok.VocabSize}/{trgTok.VocabSize}");
 
         var model = new Seq2SeqModel(config.Model, srcTok.VocabSize, trgTok.VocabSize);
@@ -79,7 +83,7 @@ public sealed class Trainer
         else
         {
             AtomicFile.WriteAllText(dir.ConfigFile, ConfigLoader.ToYaml(config));
-            File.WriteAllText(dir.MetricsFile, "step\tepoch\tlearning_rate\tdev_loss\tdev_ppl\tdev_bleu\tbest\n");
+            WriteOrFail(dir.MetricsFile, () => File.WriteAllText(dir.MetricsFile, "step\tepoch\tlearning_rate\tdev_loss\tdev_ppl\tdev_bleu\tbest\n"));
         }
         Notice($"model: {model.ParameterCount():N0} parameters");
 
@@ -166,6 +170,16 @@ public sealed class Trainer
         {
             if (!File.Exists(dir.LastCheckpoint))
                 throw new UserErrorException($"{dir.LastCheckpoint}: nothing to resume (no last checkpoint in model_dir)");
+            if (!File.Exists(dir.ConfigFile))
+                throw new UserErrorException($"{dir.ConfigFile}: missing; cannot resume a model directory without the config it was trained with");
+            var trained = ConfigLoader.Load(dir.ConfigFile);
+            var differences = ConfigLoader.Differences(trained, config, "model", "subwords");
+            if (differences.Count > 0)
+            {
+                throw new UserErrorException(
+                    $"{dir.Path}: cannot resume: the config's model shape differs from the checkpoint's ({string.Join("; ", differences)}); " +
+                    "restore those values or train into a new model_dir");
+            }
             return;
         }
         if (dir.HasContent && !options.Overwrite)
@@ -186,10 +200,59 @@ public sealed class Trainer
         var s = config.Subwords;
         var src = SubwordTokenizer.Learn(train.Source, s.SrcVocabSize, s.MinFrequency);
         var trg = SubwordTokenizer.Learn(train.Target, s.TrgVocabSize, s.MinFrequency);
-        src.Save(dir.Path, ModelDirectory.SourcePrefix);
-        trg.Save(dir.Path, ModelDirectory.TargetPrefix);
         Notice($"learned BPE in {sw.Elapsed.TotalSeconds:F1}s: {src.VocabSize} source and {trg.VocabSize} target subwords");
         return (src, trg);
+    }
+
+    /// <summary>
+    /// Creates the model directory (inputs are known good by now). A fresh run with <c>--overwrite</c> first removes
+    /// the old run's checkpoints, so none of them can be paired with the new vocabulary; a resumed run removes the
+    /// temporary files a killed run may have left behind.
+    /// </summary>
+    private void PrepareModelDirectory(SubwordTokenizer srcTok, SubwordTokenizer trgTok)
+    {
+        WriteOrFail(dir.Path, () =>
+        {
+            Directory.CreateDirectory(dir.Path);
+            foreach (var stale in Directory.GetFiles(dir.Path, "*.tmp-*").Concat(Directory.GetFiles(dir.Path, "*.tmp")))
+                File.Delete(stale);
+            if (options.Resume) return;
+            foreach (var old in Directory.GetFiles(dir.Path, "*.ckpt").Append(dir.MetricsFile).Append(dir.TrainLog))
+                File.Delete(old);
+            srcTok.Save(dir.Path, ModelDirectory.SourcePrefix);
+            trgTok.Save(dir.Path, ModelDirectory.TargetPrefix);
+        });
+    }
+
+    private StreamWriter OpenLog()
+    {
+        StreamWriter? writer = null;
+        WriteOrFail(dir.TrainLog, () => writer = new StreamWriter(dir.TrainLog, append: options.Resume) { AutoFlush = true });
+        return writer!;
+    }
+
+    /// <summary>Turns a failed write (full disk, read-only folder) into a one-line user error naming the path.</summary>
+    private static void WriteOrFail(string path, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"{path}: cannot write ({e.Message})", e);
+        }
+    }
+
+    /// <summary>True when every weight is a finite number (a model that met a NaN is never saved).</summary>
+    private static bool AllFinite(Seq2SeqModel model)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var p in model.parameters())
+        {
+            if (!isfinite(p).all().item<bool>()) return false;
+        }
+        return true;
     }
 
     private string? Validate(Seq2SeqModel model, TorchSharp.Modules.OptimizerHelper optimizer, EncodedCorpus devSet, ParallelCorpus dev,
@@ -223,9 +286,9 @@ public sealed class Trainer
         var report = new ValidationReport(s.Step, s.Epoch, loss, Math.Exp(loss), bleu, isBest, lr, sw.Elapsed.TotalSeconds);
         progress?.Report(report);
         Log($"validation at step {s.Step}: dev loss {loss:F4} ppl {Math.Exp(loss):F2} bleu {bleu:F2}{(isBest ? " (best)" : "")} lr {lr:G3} ({sw.Elapsed.TotalSeconds:F1}s)");
-        File.AppendAllText(dir.MetricsFile, string.Join('\t', s.Step, s.Epoch, lr.ToString("G6", CultureInfo.InvariantCulture),
+        WriteOrFail(dir.MetricsFile, () => File.AppendAllText(dir.MetricsFile, string.Join('\t', s.Step, s.Epoch, lr.ToString("G6", CultureInfo.InvariantCulture),
             loss.ToString("F5", CultureInfo.InvariantCulture), Math.Exp(loss).ToString("F3", CultureInfo.InvariantCulture),
-            bleu.ToString("F2", CultureInfo.InvariantCulture), isBest ? "*" : "") + "\n");
+            bleu.ToString("F2", CultureInfo.InvariantCulture), isBest ? "*" : "") + "\n"));
         if (t.EarlyStoppingPatience > 0 && s.NoImprovementCount >= t.EarlyStoppingPatience)
             return $"early stopping: no improvement in {t.EarlyStoppingPatience} validations";
         return null;
@@ -269,6 +332,11 @@ public sealed class Trainer
 
     private void SaveBest(Seq2SeqModel model, RunState run, double score)
     {
+        if (!AllFinite(model))
+        {
+            Notice($"step {run.State.Step}: the weights hold NaN or infinity; not saved as best", warning: true);
+            return;
+        }
         var s = run.State with { Score = score, TorchRngState = [] };
         Checkpoint.Save(dir.BestCheckpoint, model, s, optimizer: null);
         int keep = config.Training.KeepBestCkpts;
@@ -285,6 +353,11 @@ public sealed class Trainer
 
     private void SaveLast(Seq2SeqModel model, TorchSharp.Modules.OptimizerHelper optimizer, RunState run)
     {
+        if (!AllFinite(model))
+        {
+            Notice($"step {run.State.Step}: the weights hold NaN or infinity; {dir.LastCheckpoint} keeps the last finite ones", warning: true);
+            return;
+        }
         run.State = run.State with
         {
             ElapsedSeconds = run.ElapsedSeconds,
@@ -315,8 +388,15 @@ public sealed class Trainer
         Log((warning ? "WARNING: " : "") + message);
     }
 
-    private void Log(string line) =>
-        log?.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}");
+    private void Log(string line)
+    {
+        if (log is null)
+        {
+            pendingLog.Add(line); // before the model directory exists; written once the log opens
+            return;
+        }
+        WriteOrFail(dir.TrainLog, () => log.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}"));
+    }
 
     internal static string FormatStep(StepReport r) =>
         $"epoch {r.Epoch} step {r.Step} batch {r.BatchInEpoch}/{r.BatchesInEpoch} loss {r.Loss:F4} " +
