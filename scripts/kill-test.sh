@@ -41,8 +41,18 @@ for ((i = 1; i <= kills; i++)); do
   if [ -f model/last.ckpt ]; then mode=(--resume); else mode=(--overwrite); fi
   "${cli[@]}" train config.yaml "${mode[@]}" > "train.$i.log" 2>&1 &
   pid=$!
-  # Let the run start (libtorch loads in about a second), then kill it somewhere in the next 3 seconds.
-  sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 1 + 3 * rand() }')"
+  # Odd kills land anywhere in the first 3 seconds (start-up, subwords, loading last.ckpt, training);
+  # even kills wait for the first progress line, then land in the next 1.5 seconds (training, validation, saving).
+  if ((i % 2 == 0)); then
+    for ((w = 0; w < 600; w++)); do
+      grep -q '^epoch ' "train.$i.log" 2>/dev/null && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 1.5 * rand() }')"
+  else
+    sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.2 + 2.8 * rand() }')"
+  fi
   kill -9 "$pid" 2>/dev/null || fail "run $i ended before the kill (see $work/train.$i.log)"
   wait "$pid" 2>/dev/null || true
   if [ -f model/last.ckpt ]; then

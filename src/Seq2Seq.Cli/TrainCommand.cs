@@ -38,6 +38,8 @@ internal static class TrainCommand
             var trainer = new Trainer(cfg, new TrainOptions(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(device)), display);
             var result = trainer.Run(cancel.Token);
             display.Finish(result);
+            // A run that gave up on non-finite losses failed, whatever it saved: say why on one line, exit 1.
+            if (result.Diverged) throw new UserErrorException($"training diverged: {result.StopReason}");
             return result.Interrupted ? (signalExit == 0 ? 130 : signalExit) : 0;
         });
         return command;

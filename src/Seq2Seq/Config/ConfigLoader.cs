@@ -399,6 +399,12 @@ public static partial class ConfigLoader
         {
             throw new UserErrorException($"{At(file, lines, "training.betas")}: expected two numbers in [0, 1), got [{string.Join(", ", betas.Select(b => Format(b)))}]");
         }
+        // Adam's first step is learning_rate / (1 - beta1), computed in float32: beyond its range libtorch throws.
+        if (config.Training.LearningRate / (1 - betas[0]) > float.MaxValue)
+        {
+            throw new UserErrorException($"{At(file, lines, "training.learning_rate")}: {Format(config.Training.LearningRate)} is too large " +
+                $"(Adam's first step, learning_rate / (1 - betas[0]), must fit in a float32)");
+        }
         if (config.Data.Src == config.Data.Trg)
         {
             throw new UserErrorException($"{At(file, lines, "data.trg")}: the source and target suffixes are both '{config.Data.Src}'");

@@ -134,8 +134,9 @@ public sealed class Trainer
                 int step = run.State.Step;
                 if (step % t.LoggingFreq == 0)
                 {
-                    progress?.Report(window.Report(run, b + 1, batches.Count, t));
-                    Log(FormatStep((StepReport)window.LastReport!));
+                    var report = window.Report(run, b + 1, batches.Count, t); // also without a progress listener
+                    progress?.Report(report);
+                    Log(FormatStep(report));
                 }
                 if (step % t.ValidationFreq == 0)
                 {
@@ -156,7 +157,8 @@ public sealed class Trainer
         SaveLast(model, optimizer, run);
         Notice($"stopped: {stop}; {run.State.Step} steps; best {(run.State.BestScore is double s ? ScoreText(s) : "none")} at step {run.State.BestStep}");
         log = null;
-        return new TrainingResult(stop!, run.State.Step, run.State.Epoch, run.State.BestScore, run.State.BestStep, interrupted);
+        return new TrainingResult(stop!, run.State.Step, run.State.Epoch, run.State.BestScore, run.State.BestStep, interrupted,
+            Diverged: badInARow >= t.MaxBadLossesInARow);
     }
 
     /// <summary>Token cross-entropy summed over non-pad targets, with label smoothing: (B, T, V), (B, T) → scalar.</summary>

@@ -1,0 +1,108 @@
+using System.Text;
+using Seq2Seq.Data;
+using Seq2Seq.Tests.Training;
+using Seq2Seq.Training;
+
+namespace Seq2Seq.Tests.Robustness;
+
+/// <summary>Issue 5, item 2: messy corpora are reported precisely or cleaned up and counted, never a crash.</summary>
+[Collection(TorchCollection.Name)]
+public class CorpusTests
+{
+    [Fact]
+    public void DifferentLineCountsNameBothFilesAndCounts()
+    {
+        string root = TestPaths.NewTempDir();
+        var config = TrainerTests.TinySetup(root, 5);
+        File.AppendAllText(Path.Combine(root, "train.en"), "one more line\n");
+        string yaml = Cli.WriteConfig(root, config);
+
+        string line = Cli.AssertUserError(Cli.Run(root, "train", yaml));
+
+        Assert.Contains($"{config.Data.Train}.fr has 300 lines but {config.Data.Train}.en has 301", line);
+        Assert.False(Directory.Exists(config.ModelDir), "model_dir was created");
+    }
+
+    [Fact]
+    public void InvalidUtf8NamesFileAndLine()
+    {
+        string root = TestPaths.NewTempDir();
+        var config = TrainerTests.TinySetup(root, 5);
+        string fr = Path.Combine(root, "dev.fr");
+        var lines = File.ReadAllLines(fr);
+        using (var f = File.Create(fr))
+        {
+            for (int i = 0; i < lines.Length; i++)
+            {
+                f.Write(Encoding.UTF8.GetBytes(lines[i]));
+                if (i == 6) f.Write([0xC3, 0x28, 0xFF]); // a broken two-byte sequence and a byte UTF-8 never uses
+                f.WriteByte((byte)'\n');
+            }
+        }
+        string yaml = Cli.WriteConfig(root, config);
+
+        string line = Cli.AssertUserError(Cli.Run(root, "train", yaml));
+
+        Assert.Equal($"seq2seq: {fr}:7: invalid UTF-8", line);
+        Assert.False(Directory.Exists(config.ModelDir), "model_dir was created");
+    }
+
+    [Fact]
+    public void CrlfBomEmptyAndOverlongPairsAreHandledAndCounted()
+    {
+        string root = TestPaths.NewTempDir();
+        var config = TrainerTests.TinySetup(root, 5);
+        config = config with { Data = config.Data with { MaxLength = 40 } };
+        string longLine = string.Join(' ', Enumerable.Repeat("soleil chat", 40));
+        foreach (var (lang, extra) in new[]
+        {
+            ("fr", new[] { "", "   ", "chat", longLine, "lune", "chat soleil" }),
+            ("en", new[] { "moon", "sun", "", "sun cat", longLine, "cat sun" }),
+        })
+        {
+            // Rewrite train.{lang} with a BOM and CRLF endings, plus 3 empty and 2 over-length pairs.
+            string path = Path.Combine(root, $"train.{lang}");
+            var text = File.ReadAllLines(path).Concat(extra);
+            File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(string.Join("\r\n", text) + "\r\n")]);
+        }
+
+        var read = ParallelCorpus.Read(config.Data.Train, "fr", "en", lowercase: false);
+        Assert.Equal(306, read.Count);
+        Assert.All(read.Source.Concat(read.Target), s => Assert.DoesNotContain('\r', s));
+        Assert.All(read.Source.Concat(read.Target), s => Assert.DoesNotContain('\uFEFF', s));
+        Assert.Equal(["", "   ", "chat"], read.Source.Skip(300).Take(3));
+        Assert.Equal("cat sun", read.Target[305]);
+        Assert.Equal(read.Source[0].Trim(), read.Source[0]);
+
+        var events = new List<TrainingEvent>();
+        new Trainer(config, new TrainOptions(), new Progress(events)).Run();
+
+        string log = File.ReadAllText(Path.Combine(config.ModelDir, "train.log"));
+        Assert.Contains("train: 301 of 306 pairs kept (3 empty, 2 too long skipped)", log);
+        Assert.Contains(events.OfType<TrainingNotice>(), n => n.Message.Contains("(3 empty, 2 too long skipped)"));
+        string vocab = File.ReadAllText(Path.Combine(config.ModelDir, "src.vocab.json"));
+        Assert.DoesNotContain("\\r", vocab, StringComparison.Ordinal);
+        Assert.DoesNotContain("\uFEFF", vocab, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\uFEFF", vocab, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void CorpusWithoutAUsablePairIsAnErrorAndCreatesNothing()
+    {
+        string root = TestPaths.NewTempDir();
+        var config = TrainerTests.TinySetup(root, 5);
+        File.WriteAllText(Path.Combine(root, "train.fr"), "\n  \nchat\n\n");
+        File.WriteAllText(Path.Combine(root, "train.en"), "cat\n\n\n\t\n");
+
+        var e = Assert.Throws<UserErrorException>(() => new Trainer(config, new TrainOptions()).Run());
+
+        Assert.Contains("no usable sentence pair", e.Message);
+        Assert.Contains("0 of 4 pairs kept (4 empty", e.Message);
+        Assert.False(Directory.Exists(config.ModelDir), "model_dir was created");
+    }
+
+    private sealed class Progress(List<TrainingEvent> events) : IProgress<TrainingEvent>
+    {
+        public void Report(TrainingEvent value) => events.Add(value);
+    }
+}

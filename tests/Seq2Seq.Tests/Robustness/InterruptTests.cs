@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Seq2Seq.Tests.Training;
+using Seq2Seq.Training;
+
+namespace Seq2Seq.Tests.Robustness;
+
+/// <summary>
+/// Issue 5, items 4 and 5: SIGINT/SIGTERM stop training cleanly (last.ckpt written, exit 130/143) and SIGKILL at
+/// random moments never leaves a checkpoint that does not load (scripts/kill-test.sh); --resume goes on after both.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public partial class InterruptTests
+{
+    [SkippableTheory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 143)]
+    public void SignalStopsAfterWritingLastCheckpointAndResumeContinues(string signal, int expectedCode)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "POSIX signals");
+        string root = TestPaths.NewTempDir();
+        var config = TrainerTests.TinySetup(root, 100_000);
+        string yaml = Cli.WriteConfig(root, config);
+
+        var stderr = new List<string>();
+        var firstProgress = new TaskCompletionSource();
+        using (var p = new Process { StartInfo = Cli.StartInfo(root, "train", yaml) })
+        {
+            p.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                lock (stderr) stderr.Add(e.Data);
+                if (e.Data.StartsWith("epoch ", StringComparison.Ordinal)) firstProgress.TrySetResult();
+            };
+            p.Start();
+            p.StandardInput.Close();
+            p.BeginErrorReadLine();
+            _ = p.StandardOutput.ReadToEndAsync();
+            bool started = firstProgress.Task.Wait(TimeSpan.FromSeconds(60));
+            if (!started) p.Kill();
+            Assert.True(started, "no progress line in 60 s:\n" + string.Join("\n", stderr));
+
+            using (var kill = Process.Start("kill", ["-" + signal, p.Id.ToString()])) kill.WaitForExit();
+
+            Assert.True(p.WaitForExit(60_000), "training did not stop within 60 s of SIG" + signal);
+            p.WaitForExit();
+            string err;
+            lock (stderr) err = string.Join("\n", stderr);
+            Assert.True(p.ExitCode == expectedCode, $"exit code {p.ExitCode}:\n{err}");
+            Assert.Contains("stopping after this batch", err);
+            Assert.Contains("stopped: interrupted", err);
+            Assert.DoesNotContain("   at ", err);
+        }
+
+        var (code, output, checkErr) = Cli.Run(root, "checkpoint", "check", config.ModelDir);
+        Assert.True(code == 0, checkErr);
+        int step = int.Parse(LastStep().Match(output).Groups[1].Value);
+        Assert.True(step >= 5, output);
+
+        // --resume continues from that step to a few steps further, and exits cleanly.
+        yaml = Cli.WriteConfig(root, config with { Training = config.Training with { MaxSteps = step + 3 } });
+        var (resumeCode, _, resumeErr) = Cli.Run(root, "train", yaml, "--resume");
+        Assert.True(resumeCode == 0, resumeErr);
+        Assert.Contains($"resumed from {config.ModelDir}/last.ckpt at step {step}", resumeErr);
+        Assert.Equal(step + 3, Checkpoint.ReadState(Path.Combine(config.ModelDir, "last.ckpt")).Step);
+    }
+
+    [SkippableFact]
+    public void KillTestScriptSurvivesFiveKills()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "bash script");
+        string script = Path.Combine(TestPaths.RepoRoot, "scripts", "kill-test.sh");
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(script);
+        psi.ArgumentList.Add("5");
+        psi.ArgumentList.Add(TestPaths.NewTempDir());
+        psi.Environment["SEQ2SEQ"] = $"{Cli.Host} {Cli.Dll}";
+        using var p = Process.Start(psi)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(180_000), "kill-test.sh did not finish in 180 s");
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, stdout.Result + stderr.Result);
+        Assert.Contains("kill-test: 5 kills survived", stdout.Result);
+    }
+
+    [GeneratedRegex(@"last\.ckpt: ok \(step (\d+),")]
+    private static partial Regex LastStep();
+}
