@@ -73,6 +73,9 @@ public sealed class Translator : IDisposable
         MaxLengthOffset = Config.Testing.MaxLengthOffset,
     };
 
+    /// <summary>The loaded model (tests call the searches on it directly).</summary>
+    internal Seq2SeqModel Model => model;
+
     /// <summary>The device the model runs on.</summary>
     public Device Device => device;
 
