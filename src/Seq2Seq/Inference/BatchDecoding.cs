@@ -39,7 +39,7 @@ internal static class BatchDecoding
             else
             {
                 var lists = BeamSearch.Decode(model, src.to(device), lengths, limits, options.BeamSize, options.Alpha,
-                    options.NBest, options.MinLength, options.KeepAttention);
+                    options.NBest, options.MinLength, options.KeepAttention, options.KeepGreedyPath);
                 for (int k = 0; k < indices.Length; k++) results[indices[k]] = lists[k];
             }
         }
@@ -122,6 +122,13 @@ public sealed record DecodingOptions
     /// exhausting memory.
     /// </summary>
     public int MaxSourceLength { get; init; } = 250;
+
+    /// <summary>
+    /// Beam search keeps the greedy path in the beam (it replaces the K-th candidate when it falls out), so the
+    /// greedy output is always among the final hypotheses: with <see cref="Alpha"/> = 0 beam search never returns
+    /// a less probable output than greedy search. Set false for textbook beam search.
+    /// </summary>
+    public bool KeepGreedyPath { get; init; } = true;
 
     /// <summary>Return attention weights with each hypothesis (needed for alignments).</summary>
     public bool KeepAttention { get; init; }
