@@ -1,41 +1,229 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Seq2Seq.Inference;
 
 namespace Seq2Seq.Cli;
 
-/// <summary><c>seq2seq translate --model DIR [--input FILE] [--output FILE] [--beam N] [--batch-size N] [--device D]</c></summary>
+/// <summary>
+/// <c>seq2seq translate --model DIR [--input FILE] [--output FILE] [--beam N] [--nbest N] [--alignments FILE] ...</c>:
+/// streams the input through the model in chunks; stdin/stdout by default; a prompt when stdin is a terminal.
+/// </summary>
 internal static class TranslateCommand
 {
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "model directory written by 'seq2seq train'", Required = true };
-        var input = new Option<string?>("--input") { Description = "input file, one sentence a line (default: stdin)" };
+        var input = new Option<string?>("--input") { Description = "input file, one sentence a line (default: stdin; a prompt when stdin is a terminal)" };
         var output = new Option<string?>("--output") { Description = "output file (default: stdout)" };
-        var beam = new Option<int?>("--beam") { Description = "beam size; 1 = greedy (default: the config's testing.beam_size)" };
-        var batchSize = new Option<int?>("--batch-size") { Description = "sentences per batch" };
-        var device = new Option<string?>("--device") { Description = "cpu, cuda or auto" };
-        var command = new Command("translate", "translate text with a trained model") { model, input, output, beam, batchSize, device };
+        var nbest = new Option<int>("--nbest")
+        {
+            Description = "write the N best hypotheses per sentence, one line each: SENTENCE<TAB>RANK<TAB>SCORE<TAB>LOGPROB<TAB>TEXT (0-based)",
+            DefaultValueFactory = _ => 1,
+        };
+        var alignments = new Option<string?>("--alignments") { Description = "write hard word alignments (i-j, source-target, 0-based), one line per sentence" };
+        var attention = new Option<string?>("--attention") { Description = "write the soft attention matrix of each sentence as a JSON line" };
+        var chunk = new Option<int>("--chunk-size") { Description = "sentences read, sorted and translated at a time", DefaultValueFactory = _ => 10_000 };
+        var flags = new DecodingFlags();
+        var command = new Command("translate", "translate text with a trained model") { model, input, output, nbest, alignments, attention, chunk };
+        flags.AddTo(command);
         command.SetAction(parse =>
         {
-            using var translator = Translator.Load(parse.GetValue(model)!, parse.GetValue(device));
-            var options = translator.DefaultOptions;
-            if (parse.GetValue(beam) is int b) options = options with { BeamSize = b };
-            if (parse.GetValue(batchSize) is int n) options = options with { BatchSize = n };
             string? inPath = parse.GetValue(input), outPath = parse.GetValue(output);
+            string? alignPath = parse.GetValue(alignments), attnPath = parse.GetValue(attention);
             if (inPath is not null && !File.Exists(inPath)) throw new UserErrorException($"{inPath}: no such file");
-            var lines = inPath is null ? ReadAll(Console.In) : Data.TextFile.ReadLines(inPath);
-            var results = translator.Translate(lines, options);
-            using var writer = outPath is null ? Console.Out : new StreamWriter(outPath);
-            foreach (var r in results) writer.WriteLine(r.Text);
+            if (parse.GetValue(chunk) < 1) throw new UserErrorException("--chunk-size must be at least 1");
+            using var translator = flags.Load(parse, parse.GetValue(model)!);
+            var options = flags.Options(parse, translator) with
+            {
+                NBest = parse.GetValue(nbest),
+                KeepAttention = alignPath is not null || attnPath is not null,
+            };
+            if (parse.GetValue(nbest) > options.BeamSize && parse.GetValue(flags.Beam) is null)
+                options = options with { BeamSize = parse.GetValue(nbest) };
+            options.Validate();
+
+            using var writer = new OutputFiles(outPath, alignPath, attnPath);
+            if (inPath is null && !Console.IsInputRedirected)
+            {
+                Interactive(translator, options, writer);
+                return 0;
+            }
+            var lines = inPath is null ? InputLines.Read(Console.OpenStandardInput()) : InputLines.ReadFile(inPath);
+            long index = 0;
+            foreach (var t in translator.TranslateStream(lines, options, parse.GetValue(chunk)))
+                writer.Write(index++, t, options.NBest > 1);
+            writer.Commit();
             return 0;
         });
         return command;
     }
 
-    private static List<string> ReadAll(TextReader reader)
+    /// <summary>A prompt on stderr; each typed line is translated at once. Ctrl-D ends.</summary>
+    private static void Interactive(Translator translator, DecodingOptions options, OutputFiles writer)
     {
-        var lines = new List<string>();
-        while (reader.ReadLine() is string line) lines.Add(line);
-        return lines;
+        Console.Error.WriteLine($"seq2seq: {translator.Config.Data.Src} → {translator.Config.Data.Trg}, beam {options.BeamSize}; type a sentence, Ctrl-D to quit");
+        long index = 0;
+        while (true)
+        {
+            Console.Error.Write("> ");
+            if (Console.In.ReadLine() is not string line) break;
+            writer.Write(index++, translator.Translate([line], options)[0], options.NBest > 1);
+            writer.Flush();
+        }
+        Console.Error.WriteLine();
+        writer.Commit();
+    }
+
+    /// <summary>The translation, alignment and attention outputs; files are written under a temporary name and renamed by <see cref="Commit"/>.</summary>
+    private sealed class OutputFiles : IDisposable
+    {
+        private readonly List<(StreamWriter Writer, string? Path, string? Temp)> all = [];
+        private readonly StreamWriter text;
+        private readonly StreamWriter? align;
+        private readonly StreamWriter? attention;
+        private bool committed;
+
+        public OutputFiles(string? textPath, string? alignPath, string? attentionPath)
+        {
+            text = Open(textPath)!;
+            align = alignPath is null ? null : Open(alignPath);
+            attention = attentionPath is null ? null : Open(attentionPath);
+        }
+
+        private StreamWriter Open(string? path)
+        {
+            Stream stream;
+            string? temp = null;
+            if (path is null)
+            {
+                stream = Console.OpenStandardOutput();
+            }
+            else
+            {
+                temp = $"{path}.tmp-{Environment.ProcessId}";
+                try
+                {
+                    stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new UserErrorException($"{path}: cannot write ({e.Message})", e);
+                }
+            }
+            var writer = new StreamWriter(stream, Utf8, 1 << 16) { NewLine = "\n" };
+            all.Add((writer, path, temp));
+            return writer;
+        }
+
+        public void Write(long index, Translation t, bool nbest)
+        {
+            if (nbest)
+            {
+                for (int r = 0; r < t.NBest.Count; r++)
+                {
+                    var h = t.NBest[r];
+                    text.Write(string.Create(CultureInfo.InvariantCulture, $"{index}\t{r}\t{h.Score:0.######}\t{h.LogProbability:0.######}\t"));
+                    text.WriteLine(h.Text);
+                }
+            }
+            else
+            {
+                text.WriteLine(t.Text);
+            }
+            align?.WriteLine(t.Attention is null ? "" : WordAlignment.Format(t.Alignment()));
+            if (attention is not null) attention.WriteLine(AttentionJson(t));
+        }
+
+        private static string AttentionJson(Translation t)
+        {
+            var rows = t.Attention ?? [];
+            var source = t.SourceTokens.Count == 0 ? [] : t.SourceTokens.Append("</s>").ToArray();
+            var target = rows.Length > t.Tokens.Count ? t.Tokens.Append("</s>").ToArray() : t.Tokens.ToArray();
+            return JsonSerializer.Serialize(new { source, target, attention = rows.Select(r => r.Select(w => MathF.Round(w, 4))) },
+                new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        }
+
+        public void Flush()
+        {
+            foreach (var (w, _, _) in all) w.Flush();
+        }
+
+        public void Commit()
+        {
+            foreach (var (w, path, temp) in all)
+            {
+                w.Flush();
+                if (temp is null) continue;
+                w.Dispose();
+                File.Move(temp, path!, overwrite: true);
+            }
+            committed = true;
+        }
+
+        public void Dispose()
+        {
+            foreach (var (w, _, temp) in all)
+            {
+                try { w.Dispose(); } catch (IOException) { }
+                if (!committed && temp is not null) try { File.Delete(temp); } catch (IOException) { }
+            }
+        }
+    }
+}
+
+/// <summary>The decoding flags shared by <c>translate</c> and <c>test</c>; unset flags take the model config's <c>testing:</c> values.</summary>
+internal sealed class DecodingFlags
+{
+    public Option<int?> Beam { get; } = new("--beam") { Description = "beam size; 1 = greedy (default: the config's testing.beam_size)" };
+    private readonly Option<double?> alpha = new("--alpha") { Description = "GNMT length penalty exponent for beam search; 0 = none (default: testing.alpha)" };
+    private readonly Option<int?> batchSize = new("--batch-size") { Description = "batch size in --batch-type units (default: testing.batch_size)" };
+    private readonly Option<string> batchType = new("--batch-type") { Description = "sentences or tokens (padded source subwords)", DefaultValueFactory = _ => "sentences" };
+    private readonly Option<double?> ratio = new("--max-length-ratio") { Description = "output limit = ratio × source subwords + offset (default: testing.max_length_ratio)" };
+    private readonly Option<int?> offset = new("--max-length-offset") { Description = "output limit = ratio × source subwords + offset (default: testing.max_length_offset)" };
+    private readonly Option<int> minLength = new("--min-length") { Description = "no EOS before this many output subwords", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> maxSource = new("--max-source-length") { Description = "sources are cut to this many subwords", DefaultValueFactory = _ => 250 };
+    private readonly Option<string?> device = new("--device") { Description = "cpu, cuda or auto (default: the config's device)" };
+    private readonly Option<int?> threads = new("--threads") { Description = "CPU threads for libtorch (default: the config's threads; 0 = one per core)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option o in new Option[] { Beam, alpha, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads })
+            command.Options.Add(o);
+    }
+
+    /// <summary>Loads the model on the chosen device and sets the thread count.</summary>
+    public Translator Load(ParseResult parse, string modelDir, string checkpoint = "best.ckpt")
+    {
+        var translator = Translator.Load(modelDir, parse.GetValue(device), checkpoint);
+        int n = parse.GetValue(threads) ?? translator.Config.Threads;
+        if (n < 0) throw new UserErrorException("--threads must be ≥ 0");
+        if (n > 0) TorchSharp.torch.set_num_threads(n);
+        return translator;
+    }
+
+    public DecodingOptions Options(ParseResult parse, Translator translator)
+    {
+        var o = translator.DefaultOptions;
+        if (parse.GetValue(Beam) is int b) o = o with { BeamSize = b };
+        if (parse.GetValue(alpha) is double a) o = o with { Alpha = a };
+        if (parse.GetValue(batchSize) is int n) o = o with { BatchSize = n };
+        o = o with
+        {
+            BatchType = parse.GetValue(batchType) switch
+            {
+                "sentences" => BatchType.Sentences,
+                "tokens" => BatchType.Tokens,
+                var other => throw new UserErrorException($"--batch-type: expected sentences or tokens, got '{other}'"),
+            },
+        };
+        if (parse.GetValue(ratio) is double r) o = o with { MaxLengthRatio = r };
+        if (parse.GetValue(offset) is int off) o = o with { MaxLengthOffset = off };
+        o = o with { MinLength = parse.GetValue(minLength), MaxSourceLength = parse.GetValue(maxSource) };
+        o.Validate();
+        return o;
     }
 }

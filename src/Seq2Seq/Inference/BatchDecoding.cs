@@ -7,48 +7,142 @@ namespace Seq2Seq.Inference;
 
 /// <summary>
 /// Decodes many encoded sentences: sorts them by length into batches (so a batch wastes little padding),
-/// decodes each batch and puts the results back in input order.
+/// decodes each batch (greedy when the beam is 1 and one hypothesis is asked for, beam search otherwise)
+/// and puts the results back in input order.
 /// </summary>
 internal static class BatchDecoding
 {
-    /// <summary>Decodes <paramref name="sources"/> (subword ids, no EOS) and returns one hypothesis each, in input order.</summary>
-    public static Hypothesis[] Decode(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device)
+    /// <summary>Decodes <paramref name="sources"/> (subword ids, no EOS) and returns the best hypothesis of each, in input order.</summary>
+    public static Hypothesis[] Decode(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device) =>
+        [.. DecodeNBest(model, sources, options with { NBest = 1 }, device).Select(list => list[0])];
+
+    /// <summary>
+    /// Decodes <paramref name="sources"/> (non-empty subword id rows, no EOS) and returns for each, in input order,
+    /// its <see cref="DecodingOptions.NBest"/> best hypotheses, best first.
+    /// </summary>
+    public static List<Hypothesis>[] DecodeNBest(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device)
     {
-        var results = new Hypothesis[sources.Count];
-        var order = Enumerable.Range(0, sources.Count).OrderBy(i => sources[i].Length).ToArray();
-        for (int start = 0; start < order.Length; start += options.BatchSize)
+        options.Validate();
+        var results = new List<Hypothesis>[sources.Count];
+        var order = Enumerable.Range(0, sources.Count).OrderBy(i => sources[i].Length).ToArray(); // stable
+        foreach (var indices in Batches(order, sources, options))
         {
-            var indices = order[start..Math.Min(order.Length, start + options.BatchSize)];
             using var scope = NewDisposeScope();
             var rows = indices.Select(i => sources[i]).ToArray();
-            var (src, lengths, _) = Batch.Pad(rows, prefix: null, suffix: SubwordTokenizer.EosId);
-            // Output limit: ratio × source subwords + offset (source length without EOS).
-            var limits = tensor(rows.Select(r => (long)(options.MaxLengthRatio * r.Length + options.MaxLengthOffset)).ToArray());
-            var hyps = GreedySearch.Decode(model, src.to(device), lengths, limits, options.KeepAttention);
-            for (int k = 0; k < indices.Length; k++) results[indices[k]] = hyps[k];
+            var (src, lengths, _) = Batch.Pad(rows, prefix: null, suffix: SubwordTokenizer.EosId); // (B, S), (B)
+            var limits = tensor(rows.Select(r => MaxOutputLength(r.Length, options)).ToArray()); // (B)
+            if (options.BeamSize == 1 && options.NBest == 1)
+            {
+                var hyps = GreedySearch.Decode(model, src.to(device), lengths, limits, options.KeepAttention, options.MinLength);
+                for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
+            }
+            else
+            {
+                var lists = BeamSearch.Decode(model, src.to(device), lengths, limits, options.BeamSize, options.Alpha,
+                    options.NBest, options.MinLength, options.KeepAttention, options.KeepGreedyPath);
+                for (int k = 0; k < indices.Length; k++) results[indices[k]] = lists[k];
+            }
         }
         return results;
     }
+
+    /// <summary>The output limit of a source of <paramref name="sourceLength"/> subwords (EOS not counted): at least 1.</summary>
+    public static long MaxOutputLength(int sourceLength, DecodingOptions options) =>
+        Math.Max(1, (long)(options.MaxLengthRatio * sourceLength + options.MaxLengthOffset));
+
+    /// <summary>
+    /// Cuts the length-sorted <paramref name="order"/> into batches of at most <see cref="DecodingOptions.BatchSize"/>
+    /// sentences, or of at most that many padded source tokens (sentences × longest source, EOS included).
+    /// A batch always holds at least one sentence.
+    /// </summary>
+    private static IEnumerable<int[]> Batches(int[] order, IReadOnlyList<int[]> sources, DecodingOptions options)
+    {
+        int start = 0;
+        while (start < order.Length)
+        {
+            int end = start + 1;
+            if (options.BatchType == BatchType.Sentences)
+            {
+                end = Math.Min(order.Length, start + options.BatchSize);
+            }
+            else
+            {
+                // Sorted ascending, so the newest sentence is the longest: padded size = count × its length.
+                while (end < order.Length && (long)(end + 1 - start) * (sources[order[end]].Length + 1) <= options.BatchSize) end++;
+            }
+            yield return order[start..end];
+            start = end;
+        }
+    }
+}
+
+/// <summary>What <see cref="DecodingOptions.BatchSize"/> counts.</summary>
+public enum BatchType
+{
+    /// <summary>Sentences per batch.</summary>
+    Sentences,
+
+    /// <summary>Padded source subwords per batch (sentences × longest source, EOS included).</summary>
+    Tokens,
 }
 
 /// <summary>How to decode.</summary>
 public sealed record DecodingOptions
 {
-    /// <summary>Beam width; 1 = greedy.</summary>
+    /// <summary>Beam width; 1 = greedy (unless <see cref="NBest"/> &gt; 1).</summary>
     public int BeamSize { get; init; } = 1;
 
-    /// <summary>GNMT length penalty exponent (beam search).</summary>
+    /// <summary>
+    /// GNMT length penalty exponent (beam search): hypotheses are ranked by log-probability / ((5 + len) / 6)^α,
+    /// len counting the output subwords and EOS. 0 ranks by plain log-probability.
+    /// </summary>
     public double Alpha { get; init; } = 1.0;
 
-    /// <summary>Sentences per batch.</summary>
+    /// <summary>Batch size, in <see cref="BatchType"/> units.</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Output limit = ratio × source subwords + offset.</summary>
+    /// <summary>Whether <see cref="BatchSize"/> counts sentences or padded source subwords.</summary>
+    public BatchType BatchType { get; init; } = BatchType.Sentences;
+
+    /// <summary>Output limit = ratio × source subwords + offset (at least 1).</summary>
     public double MaxLengthRatio { get; init; } = 1.5;
 
-    /// <summary>Output limit = ratio × source subwords + offset.</summary>
+    /// <summary>Output limit = ratio × source subwords + offset (at least 1).</summary>
     public int MaxLengthOffset { get; init; } = 10;
 
-    /// <summary>Return attention weights with each hypothesis.</summary>
+    /// <summary>Outputs have at least this many subwords before EOS (unless the output limit comes first).</summary>
+    public int MinLength { get; init; }
+
+    /// <summary>Hypotheses returned per sentence (at most <see cref="BeamSize"/>), best first.</summary>
+    public int NBest { get; init; } = 1;
+
+    /// <summary>
+    /// Sources longer than this many subwords are cut to it before decoding (the output translates the
+    /// beginning only; <see cref="Translation.SourceTruncated"/> says so). Keeps very long lines from
+    /// exhausting memory.
+    /// </summary>
+    public int MaxSourceLength { get; init; } = 250;
+
+    /// <summary>
+    /// Beam search keeps the greedy path in the beam (it replaces the K-th candidate when it falls out), so the
+    /// greedy output is always among the final hypotheses: with <see cref="Alpha"/> = 0 beam search never returns
+    /// a less probable output than greedy search. Set false for textbook beam search.
+    /// </summary>
+    public bool KeepGreedyPath { get; init; } = true;
+
+    /// <summary>Return attention weights with each hypothesis (needed for alignments).</summary>
     public bool KeepAttention { get; init; }
+
+    /// <summary>Throws <see cref="UserErrorException"/> when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (BeamSize < 1) throw new UserErrorException($"beam size must be at least 1 (got {BeamSize})");
+        if (NBest < 1 || NBest > BeamSize) throw new UserErrorException($"n-best must be between 1 and the beam size {BeamSize} (got {NBest})");
+        if (BatchSize < 1) throw new UserErrorException($"batch size must be at least 1 (got {BatchSize})");
+        if (!(MaxLengthRatio >= 0) || double.IsInfinity(MaxLengthRatio)) throw new UserErrorException($"max length ratio must be a finite number ≥ 0 (got {MaxLengthRatio})");
+        if (MaxLengthOffset < 0) throw new UserErrorException($"max length offset must be ≥ 0 (got {MaxLengthOffset})");
+        if (MinLength < 0) throw new UserErrorException($"min length must be ≥ 0 (got {MinLength})");
+        if (!(Alpha >= 0) || double.IsInfinity(Alpha)) throw new UserErrorException($"alpha must be a finite number ≥ 0 (got {Alpha})");
+        if (MaxSourceLength < 1) throw new UserErrorException($"max source length must be at least 1 (got {MaxSourceLength})");
+    }
 }

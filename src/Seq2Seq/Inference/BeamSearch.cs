@@ -11,6 +11,12 @@ namespace Seq2Seq.Inference;
 /// hypothesis keeps its slot, extending only with a zero-cost no-op, until better candidates push it
 /// out; a sentence is done when all its slots are finished or at its length limit. The encoder output,
 /// keys and mask are expanded to the beams once; states follow their beams by index selection.
+/// <para>With <c>keepGreedy</c> (the default of <see cref="DecodingOptions.KeepGreedyPath"/>), the search also
+/// follows the greedy path (the most likely token after the greedy prefix, which is what
+/// <see cref="GreedySearch"/> outputs): when that candidate falls out of a sentence's top K, it takes the place of
+/// the K-th. The greedy hypothesis therefore always reaches the end of the search, and with α = 0 the best beam
+/// hypothesis never has a lower log-probability than the greedy one (plain beam search can lose it: a prefix
+/// that is likely early can be pruned in favour of ones that turn out worse).</para>
 /// </summary>
 public static class BeamSearch
 {
@@ -19,7 +25,7 @@ public static class BeamSearch
     /// Returns for each sentence its <paramref name="nBest"/> best finished hypotheses, best first.
     /// </summary>
     public static List<List<Hypothesis>> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths,
-        int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false)
+        int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false, bool keepGreedy = true)
     {
         if (nBest > beamSize) throw new ArgumentException($"nBest ({nBest}) cannot exceed the beam size ({beamSize})");
         using var noGrad = no_grad();
@@ -40,6 +46,7 @@ public static class BeamSearch
         var noop = full([V], float.NegativeInfinity, device: dev);               // (V)
         noop[SubwordTokenizer.PadId] = tensor(0f);
         var baseRow = (arange(B, device: dev) * K).unsqueeze(1);                  // (B, 1)
+        var greedySlot = zeros([B, 1], dtype: ScalarType.Int64, device: dev);     // (B, 1) slot on the greedy path
         var tokensPerStep = new List<Tensor>();
         var originsPerStep = new List<Tensor>();
         var attentionPerStep = new List<Tensor>();
@@ -55,6 +62,14 @@ public static class BeamSearch
             var candLen = hypLengths + finished.logical_not().to(ScalarType.Int64); // (B, K)
             var ranked = alpha == 0 ? cand : cand / Penalty(candLen, alpha).unsqueeze(2);
             var best = ranked.view(B, K * V).topk(K, dim: 1).indexes;             // (B, K)
+            if (keepGreedy && K > 1)
+            {
+                var greedyToken = logp.gather(1, greedySlot.unsqueeze(2).expand(B, 1, V)).squeeze(1).argmax(-1, keepdim: true); // (B, 1)
+                var greedyIndex = greedySlot * V + greedyToken;                   // (B, 1) into K*V
+                var kept = best.eq(greedyIndex).any(1, keepdim: true);            // (B, 1)
+                best = cat([best[.., ..(K - 1)], where(kept, best[.., (K - 1)..], greedyIndex)], dim: 1); // (B, K)
+                greedySlot = best.eq(greedyIndex).to(ScalarType.Int64).argmax(1, keepdim: true).MoveToOuterDisposeScope(); // (B, 1)
+            }
             var origin = best.div(V, rounding_mode: RoundingMode.floor);          // (B, K)
             var token = best.remainder(V);                                        // (B, K)
             var newScores = cand.view(B, K * V).gather(1, best);                  // (B, K)
@@ -115,7 +130,7 @@ public static class BeamSearch
                 int end = Array.FindIndex(ids, id => id == SubwordTokenizer.EosId || id == SubwordTokenizer.PadId);
                 int n = end < 0 ? T : end;
                 bool hasEos = end >= 0 && ids[end] == SubwordTokenizer.EosId;
-                list.Add(new Hypothesis(ids[..n], lp[b * K + slot], rows?[..Math.Min(T, n + (hasEos ? 1 : 0))]));
+                list.Add(new Hypothesis(ids[..n], lp[b * K + slot], rows?[..Math.Min(T, n + (hasEos ? 1 : 0))]) { RankingScore = rk[b * K + slot] });
             }
             result.Add(list);
         }

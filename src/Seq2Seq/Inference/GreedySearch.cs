@@ -10,8 +10,10 @@ public static class GreedySearch
     /// <summary>
     /// Decodes a source batch (B, S) with CPU lengths (B, EOS included). Returns per sentence the output ids
     /// (without EOS), their summed log-probability, and optionally the attention weights (T, S) per sentence.
+    /// EOS is forbidden for the first <paramref name="minLength"/> steps.
     /// </summary>
-    public static List<Hypothesis> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention = false)
+    public static List<Hypothesis> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention = false,
+        int minLength = 0)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -29,6 +31,7 @@ public static class GreedySearch
             using var stepScope = NewDisposeScope();
             var (next, weights) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
             var logProbs = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1); // (B, V)
+            if (t < minLength) logProbs[.., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
             var (best, token) = logProbs.max(dim: -1);                            // (B), (B)
             var newScore = score + best.masked_fill(done, 0f);
             token = token.masked_fill(done, SubwordTokenizer.PadId);

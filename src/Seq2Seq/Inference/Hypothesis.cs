@@ -3,9 +3,21 @@ using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;
 
-/// <summary>One decoded output: target ids (no EOS), total log-probability, optional attention (T × S).</summary>
+/// <summary>
+/// One decoded output: target ids (no EOS), total log-probability <paramref name="Score"/> (EOS included
+/// when generated), optional attention (one row per output id plus the EOS step, over the source ids and EOS).
+/// </summary>
+/// <param name="Ids">Output subword ids, without EOS.</param>
+/// <param name="Score">Sum of the log-probabilities of the output ids (and EOS).</param>
+/// <param name="Attention">Attention weights (T × S) when requested.</param>
 public sealed record Hypothesis(int[] Ids, double Score, float[][]? Attention)
 {
+    /// <summary>
+    /// The score the search ranked by: <see cref="Score"/> divided by the GNMT length penalty
+    /// ((5 + len) / 6)^α for beam search; equal to <see cref="Score"/> for greedy search or α = 0.
+    /// </summary>
+    public double RankingScore { get; init; } = double.NaN;
+
     /// <summary>Cuts each row of (B, T) ids at its first EOS/PAD and pairs it with its score and attention rows.</summary>
     internal static List<Hypothesis> FromIds(Tensor ids, float[] scores, Tensor? attention, Tensor srcLengths)
     {
@@ -33,7 +45,7 @@ public sealed record Hypothesis(int[] Ids, double Score, float[][]? Attention)
                 for (int t = 0; t < rows; t++)
                     weights[t] = attn.AsSpan((b * steps + t) * srcLen, cols).ToArray();
             }
-            result.Add(new Hypothesis([.. row], scores[b], weights));
+            result.Add(new Hypothesis([.. row], scores[b], weights) { RankingScore = scores[b] });
         }
         return result;
     }

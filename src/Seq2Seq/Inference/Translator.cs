@@ -73,44 +73,170 @@ public sealed class Translator : IDisposable
         MaxLengthOffset = Config.Testing.MaxLengthOffset,
     };
 
-    /// <summary>Translates <paramref name="sentences"/>; result i belongs to sentence i. Empty input gives empty output.</summary>
+    /// <summary>The loaded model (tests call the searches on it directly).</summary>
+    internal Seq2SeqModel Model => model;
+
+    /// <summary>The device the model runs on.</summary>
+    public Device Device => device;
+
+    /// <summary>
+    /// Translates <paramref name="sentences"/>; result i belongs to sentence i. An empty (or all-space) sentence
+    /// gives an empty translation with score 0 without running the model. Identical sentences in one call are
+    /// decoded once and share their result. Sources longer than <see cref="DecodingOptions.MaxSourceLength"/>
+    /// subwords are cut to it. Never drops or reorders a sentence.
+    /// </summary>
+    /// <exception cref="UserErrorException">An option is out of range.</exception>
     public IReadOnlyList<Translation> Translate(IReadOnlyList<string> sentences, DecodingOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(sentences);
         options ??= DefaultOptions;
+        options.Validate();
         var results = new Translation[sentences.Count];
+        var unique = new Dictionary<string, int>(StringComparer.Ordinal);
         var ids = new List<int[]>();
-        var where = new List<int>();
+        var truncated = new List<bool>();
+        var slot = new int[sentences.Count];
         for (int i = 0; i < sentences.Count; i++)
         {
-            string s = Config.Data.Lowercase ? sentences[i].ToLowerInvariant() : sentences[i];
-            var encoded = string.IsNullOrWhiteSpace(s) ? [] : SourceTokenizer.Encode(s);
-            if (encoded.Length == 0)
+            string s = sentences[i] ?? "";
+            if (string.IsNullOrWhiteSpace(s))
             {
-                results[i] = new Translation("", 0, [], [], null);
+                slot[i] = -1;
                 continue;
             }
-            ids.Add(encoded);
-            where.Add(i);
+            if (!unique.TryGetValue(s, out int k))
+            {
+                var (encoded, cut) = EncodeSource(s, options.MaxSourceLength);
+                k = ids.Count;
+                unique.Add(s, k);
+                ids.Add(encoded);
+                truncated.Add(cut);
+            }
+            slot[i] = k;
         }
-        var hyps = BatchDecoding.Decode(model, ids, options, device);
-        for (int k = 0; k < hyps.Length; k++)
+        var lists = BatchDecoding.DecodeNBest(model, ids, options, device);
+        var done = new Translation[ids.Count];
+        for (int k = 0; k < ids.Count; k++)
         {
-            var h = hyps[k];
-            results[where[k]] = new Translation(TargetTokenizer.Decode(h.Ids), h.Score,
-                [.. h.Ids.Select(TargetTokenizer.IdToToken)], [.. ids[k].Select(SourceTokenizer.IdToToken)], h.Attention);
+            var sourceTokens = Array.ConvertAll(ids[k], SourceTokenizer.IdToToken);
+            var nbest = lists[k].Select(h => Make(h, sourceTokens, truncated[k])).ToArray();
+            done[k] = nbest[0] with { NBest = nbest };
+        }
+        for (int i = 0; i < sentences.Count; i++)
+        {
+            if (slot[i] >= 0)
+            {
+                results[i] = done[slot[i]];
+                continue;
+            }
+            var empty = new Translation("", 0, [], [], options.KeepAttention ? [] : null) { LogProbability = 0 };
+            results[i] = empty with { NBest = [empty] };
         }
         return results;
     }
+
+    /// <summary>
+    /// Translates a stream of sentences of any length in constant memory: reads <paramref name="chunkSize"/>
+    /// sentences at a time, translates them with <see cref="Translate"/> (sorted by length into batches inside the
+    /// chunk, restored to input order) and yields the results, one per input sentence, in input order.
+    /// </summary>
+    public IEnumerable<Translation> TranslateStream(IEnumerable<string> sentences, DecodingOptions? options = null, int chunkSize = 10_000)
+    {
+        ArgumentNullException.ThrowIfNull(sentences);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        options ??= DefaultOptions;
+        options.Validate();
+        return Chunks(sentences, options, chunkSize);
+    }
+
+    private IEnumerable<Translation> Chunks(IEnumerable<string> sentences, DecodingOptions options, int chunkSize)
+    {
+        var chunk = new List<string>(Math.Min(chunkSize, 100_000));
+        foreach (string sentence in sentences)
+        {
+            chunk.Add(sentence);
+            if (chunk.Count < chunkSize) continue;
+            foreach (var t in Translate(chunk, options)) yield return t;
+            chunk.Clear();
+        }
+        if (chunk.Count > 0)
+            foreach (var t in Translate(chunk, options)) yield return t;
+    }
+
+    /// <summary>
+    /// Lowercases (when the model was trained so), encodes, and cuts to <paramref name="maxLength"/> subwords.
+    /// Text far longer than any <paramref name="maxLength"/> subwords could cover is cut first, so a
+    /// pathological line (100,000 characters without a space) costs no more than a long one.
+    /// </summary>
+    private (int[] Ids, bool Truncated) EncodeSource(string text, int maxLength)
+    {
+        if (Config.Data.Lowercase) text = text.ToLowerInvariant();
+        long maxChars = (long)maxLength * MaxCharsPerSubword;
+        bool cut = false;
+        if (text.Length > maxChars)
+        {
+            int end = (int)maxChars;
+            if (char.IsHighSurrogate(text[end - 1])) end--;
+            text = text[..end];
+            cut = true;
+        }
+        var ids = SourceTokenizer.Encode(text);
+        if (ids.Length > maxLength)
+        {
+            ids = ids[..maxLength];
+            cut = true;
+        }
+        return (ids, cut);
+    }
+
+    /// <summary>A generous bound on the characters one subword covers (for the pre-encoding cut).</summary>
+    private const int MaxCharsPerSubword = 32;
+
+    private Translation Make(Hypothesis h, string[] sourceTokens, bool truncated) =>
+        new(TargetTokenizer.Decode(h.Ids), double.IsNaN(h.RankingScore) ? h.Score : h.RankingScore,
+            Array.ConvertAll(h.Ids, TargetTokenizer.IdToToken), sourceTokens, h.Attention)
+        {
+            LogProbability = h.Score,
+            SourceTruncated = truncated,
+        };
 
     /// <inheritdoc />
     public void Dispose() => model.Dispose();
 }
 
 /// <summary>One translation.</summary>
-/// <param name="Text">Detokenized output text.</param>
-/// <param name="Score">Total log-probability of the output subwords (EOS included).</param>
-/// <param name="Tokens">Output subwords.</param>
-/// <param name="SourceTokens">Input subwords.</param>
-/// <param name="Attention">Attention weights, one row per output subword (and EOS), over the source subwords (and EOS); when requested.</param>
+/// <param name="Text">Detokenized output text (never contains a line break).</param>
+/// <param name="Score">
+/// The score the search ranked by: the log-probability divided by the GNMT length penalty ((5 + len) / 6)^α for
+/// beam search, the plain log-probability for greedy search (or α = 0). Higher is better; 0 for an empty input.
+/// </param>
+/// <param name="Tokens">Output subwords (with their ▁ word markers), EOS excluded.</param>
+/// <param name="SourceTokens">Input subwords as decoded (after lowercasing and truncation).</param>
+/// <param name="Attention">
+/// Attention weights when <see cref="DecodingOptions.KeepAttention"/> is set: one row per output subword plus the
+/// EOS step (when EOS was generated), over the source subwords plus the source EOS; each row sums to 1.
+/// </param>
 public sealed record Translation(string Text, double Score, IReadOnlyList<string> Tokens, IReadOnlyList<string> SourceTokens,
-    float[][]? Attention);
+    float[][]? Attention)
+{
+    /// <summary>Total log-probability of the output subwords (and EOS when generated) under the model.</summary>
+    public double LogProbability { get; init; }
+
+    /// <summary>True when the source was longer than <see cref="DecodingOptions.MaxSourceLength"/> and only its beginning was translated.</summary>
+    public bool SourceTruncated { get; init; }
+
+    /// <summary>
+    /// The <see cref="DecodingOptions.NBest"/> best hypotheses, best first (the first is this translation);
+    /// sorted by <see cref="Score"/>, each a distinct subword sequence.
+    /// </summary>
+    public IReadOnlyList<Translation> NBest { get; init; } = [];
+
+    /// <summary>
+    /// Hard word alignments from <see cref="Attention"/> (see <see cref="WordAlignment"/> for the rule), as
+    /// (source word, target word) pairs, 0-based.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The translation was made without <see cref="DecodingOptions.KeepAttention"/>.</exception>
+    public List<(int Source, int Target)> Alignment() =>
+        WordAlignment.Compute(SourceTokens, Tokens,
+            Attention ?? throw new InvalidOperationException("no attention: translate with KeepAttention = true"));
+}
