@@ -32,7 +32,10 @@ for trx in "$results"/*.trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx")
   p=$(echo "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p')
   f=$(echo "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')
-  s=$(echo "$counters" | sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p')
+  # Skipped tests are counted in total but not in executed.
+  t=$(echo "$counters" | sed -n 's/.* total="\([0-9]*\)".*/\1/p')
+  e=$(echo "$counters" | sed -n 's/.* executed="\([0-9]*\)".*/\1/p')
+  s=$(( ${t:-0} - ${e:-0} ))
   passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
 done
 if [ $((passed + failed + skipped)) -eq 0 ]; then
