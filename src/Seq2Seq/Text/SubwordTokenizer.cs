@@ -170,7 +170,7 @@ public sealed class SubwordTokenizer
         Directory.CreateDirectory(directory);
         (string vocabPath, string mergesPath) = Paths(directory, prefix);
 
-        WriteAtomically(vocabPath, stream =>
+        AtomicFile.Write(vocabPath, stream =>
         {
             // Relaxed escaping keeps "é", "▁" and "<s>" readable; quotes and control characters are still escaped.
             var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -184,7 +184,7 @@ public sealed class SubwordTokenizer
             writer.WriteEndObject();
         });
 
-        WriteAtomically(mergesPath, stream =>
+        AtomicFile.Write(mergesPath, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: -1, leaveOpen: true);
             writer.NewLine = "\n";
@@ -303,25 +303,5 @@ public sealed class SubwordTokenizer
         }
 
         return merges;
-    }
-
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
     }
 }

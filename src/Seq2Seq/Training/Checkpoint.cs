@@ -18,32 +18,21 @@ public static class Checkpoint
     /// <summary>Writes weights, state and optionally the optimiser to <paramref name="path"/> atomically.</summary>
     public static void Save(string path, Seq2SeqModel model, TrainingState state, TorchSharp.Modules.OptimizerHelper? optimizer)
     {
-        string temp = $"{path}.tmp-{Environment.ProcessId}";
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            AtomicFile.Write(path, stream =>
             {
-                using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-                {
-                    writer.Write(Magic);
-                    writer.Write(JsonSerializer.Serialize(state, JsonOptions));
-                    writer.Write(optimizer is not null);
-                    model.save(writer);
-                    optimizer?.save_state_dict(writer);
-                }
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
+                using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+                writer.Write(Magic);
+                writer.Write(JsonSerializer.Serialize(state, JsonOptions));
+                writer.Write(optimizer is not null);
+                model.save(writer);
+                optimizer?.save_state_dict(writer);
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new UserErrorException($"{path}: cannot write checkpoint ({e.Message}); the previous checkpoint is unchanged", e);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
         }
     }
 
@@ -105,11 +94,6 @@ public static class Checkpoint
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
 }
 
 /// <summary>Everything besides tensors that a resumed run needs to continue exactly where it stopped.</summary>

@@ -216,7 +216,7 @@ public sealed class Trainer
         WriteOrFail(dir.Path, () =>
         {
             Directory.CreateDirectory(dir.Path);
-            foreach (var stale in Directory.GetFiles(dir.Path, "*.tmp-*").Concat(Directory.GetFiles(dir.Path, "*.tmp")))
+            foreach (var stale in Directory.GetFiles(dir.Path, "*.tmp-*"))   // AtomicFile temporaries of a killed run
                 File.Delete(stale);
             if (options.Resume) return;
             foreach (var old in Directory.GetFiles(dir.Path, "*.ckpt").Append(dir.MetricsFile).Append(dir.TrainLog))
