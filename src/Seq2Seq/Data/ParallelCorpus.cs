@@ -51,6 +51,7 @@ public sealed class ParallelCorpus
     {
         var src = new List<int[]>(Count);
         var trg = new List<int[]>(Count);
+        var kept = new List<int>(Count);
         int empty = 0, tooLong = 0;
         for (int i = 0; i < Count; i++)
         {
@@ -68,13 +69,14 @@ public sealed class ParallelCorpus
             }
             src.Add(s);
             trg.Add(t);
+            kept.Add(i);
         }
-        return new EncodedCorpus(src, trg, new CorpusReport(Count, src.Count, empty, tooLong));
+        return new EncodedCorpus(src, trg, kept, new CorpusReport(Count, src.Count, empty, tooLong));
     }
 }
 
-/// <summary>Subword ids of the kept pairs (no BOS/EOS added yet).</summary>
-public sealed record EncodedCorpus(IReadOnlyList<int[]> Source, IReadOnlyList<int[]> Target, CorpusReport Report)
+/// <summary>Subword ids of the kept pairs (no BOS/EOS added yet) and, for each, its line index in the corpus.</summary>
+public sealed record EncodedCorpus(IReadOnlyList<int[]> Source, IReadOnlyList<int[]> Target, IReadOnlyList<int> Lines, CorpusReport Report)
 {
     /// <summary>Number of kept pairs.</summary>
     public int Count => Source.Count;

@@ -322,12 +322,7 @@ public sealed class Trainer
             MaxLengthOffset = testing.MaxLengthOffset,
         }, device);
         var text = hyps.Select(h => trgTok.Decode(h.Ids)).ToList();
-        // References: the dev targets of the pairs that were kept (empty pairs are skipped in both).
-        var refs = new List<string>(devSet.Count);
-        for (int i = 0; i < dev.Count; i++)
-        {
-            if (!string.IsNullOrWhiteSpace(dev.Source[i]) && !string.IsNullOrWhiteSpace(dev.Target[i])) refs.Add(dev.Target[i]);
-        }
+        var refs = devSet.Lines.Select(i => dev.Target[i]).ToList();            // the references of the kept pairs
         double bleu = Bleu.Corpus(text, [refs]).Score;
         return (total / Math.Max(1, tokens), bleu);
     }
