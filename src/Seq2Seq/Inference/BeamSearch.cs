@@ -127,10 +127,7 @@ public static class BeamSearch
                     if (rows is not null) rows[t] = att.AsSpan(((t * B + b) * K + from) * S, (int)srcLen[b]).ToArray();
                     j = from;
                 }
-                int end = Array.FindIndex(ids, id => id == SubwordTokenizer.EosId || id == SubwordTokenizer.PadId);
-                int n = end < 0 ? T : end;
-                bool hasEos = end >= 0 && ids[end] == SubwordTokenizer.EosId;
-                list.Add(new Hypothesis(ids[..n], lp[b * K + slot], rows?[..Math.Min(T, n + (hasEos ? 1 : 0))]) { RankingScore = rk[b * K + slot] });
+                list.Add(Hypothesis.FromSteps(ids, rows, lp[b * K + slot], rk[b * K + slot]));
             }
             result.Add(list);
         }

@@ -18,6 +18,18 @@ public sealed record Hypothesis(int[] Ids, double Score, float[][]? Attention)
     /// </summary>
     public double RankingScore { get; init; } = double.NaN;
 
+    /// <summary>
+    /// A hypothesis from the token of every decoding step: the ids are cut at the first EOS (or PAD, the no-op
+    /// of a finished row); attention keeps one row per output token plus the EOS step when there is one.
+    /// </summary>
+    internal static Hypothesis FromSteps(int[] steps, float[][]? attention, double logProbability, double rankingScore)
+    {
+        int end = Array.FindIndex(steps, id => id == SubwordTokenizer.EosId || id == SubwordTokenizer.PadId);
+        int n = end < 0 ? steps.Length : end;
+        bool hasEos = end >= 0 && steps[end] == SubwordTokenizer.EosId;
+        return new Hypothesis(steps[..n], logProbability, attention?[..(n + (hasEos ? 1 : 0))]) { RankingScore = rankingScore };
+    }
+
     /// <summary>Cuts each row of (B, T) ids at its first EOS/PAD and pairs it with its score and attention rows.</summary>
     internal static List<Hypothesis> FromIds(Tensor ids, float[] scores, Tensor? attention, Tensor srcLengths)
     {
@@ -29,23 +41,15 @@ public sealed record Hypothesis(int[] Ids, double Score, float[][]? Attention)
         var result = new List<Hypothesis>(batch);
         for (int b = 0; b < batch; b++)
         {
-            var row = new List<int>();
-            for (int t = 0; t < steps; t++)
-            {
-                int id = (int)flat[b * steps + t];
-                if (id == SubwordTokenizer.EosId || id == SubwordTokenizer.PadId) break;
-                row.Add(id);
-            }
+            var row = new int[steps];
+            for (int t = 0; t < steps; t++) row[t] = (int)flat[b * steps + t];
             float[][]? weights = null;
             if (attn is not null)
             {
-                // One row per output token plus the EOS step when present, over the real source positions.
-                int rows = Math.Min(steps, row.Count + 1), cols = (int)lengths[b];
-                weights = new float[rows][];
-                for (int t = 0; t < rows; t++)
-                    weights[t] = attn.AsSpan((b * steps + t) * srcLen, cols).ToArray();
+                weights = new float[steps][];
+                for (int t = 0; t < steps; t++) weights[t] = attn.AsSpan((b * steps + t) * srcLen, (int)lengths[b]).ToArray();
             }
-            result.Add(new Hypothesis([.. row], scores[b], weights) { RankingScore = scores[b] });
+            result.Add(FromSteps(row, weights, scores[b], scores[b]));
         }
         return result;
     }
