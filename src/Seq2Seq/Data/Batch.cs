@@ -20,6 +20,12 @@ public sealed class Batch : IDisposable
     /// <summary>(batch, trg_len) expected outputs.</summary>
     public required Tensor TrgOut { get; init; }
 
+    /// <summary>
+    /// (trg_tokens) where the real (non-pad) targets are in the flattened (batch × trg_len) target:
+    /// the loss computes output scores only there, so padding costs no output-layer work.
+    /// </summary>
+    public required Tensor TrgPositions { get; init; }
+
     /// <summary>Non-pad target tokens (EOS included): the loss divisor.</summary>
     public required int TrgTokens { get; init; }
 
@@ -43,12 +49,20 @@ public sealed class Batch : IDisposable
         var (src, srcLengths, srcTokens) = Pad(srcRows, prefix: null, suffix: SubwordTokenizer.EosId);
         var (trgIn, _, _) = Pad(trgRows, prefix: SubwordTokenizer.BosId, suffix: null);
         var (trgOut, _, trgTokens) = Pad(trgRows, prefix: null, suffix: SubwordTokenizer.EosId);
+        long width = trgOut.shape[1];
+        var positions = new long[trgTokens];
+        for (int i = 0, k = 0; i < n; i++)
+        {
+            for (int t = 0; t <= trgRows[i].Length; t++) positions[k++] = i * width + t;   // ids + EOS
+        }
+        using var trgPositions = tensor(positions);
         return new Batch
         {
             Src = src.to(device),
             SrcLengths = srcLengths,
             TrgIn = trgIn.to(device),
             TrgOut = trgOut.to(device),
+            TrgPositions = trgPositions.to(device),
             TrgTokens = trgTokens,
             SrcTokens = srcTokens,
             Size = n,
@@ -82,5 +96,6 @@ public sealed class Batch : IDisposable
         SrcLengths.Dispose();
         TrgIn.Dispose();
         TrgOut.Dispose();
+        TrgPositions.Dispose();
     }
 }

@@ -32,64 +32,92 @@ public static class BeamSearch
         using var scope = NewDisposeScope();
         var dev = src.device;
         int B = (int)src.shape[0], K = beamSize;
+        long srcLen = src.shape[1];
         var (source, state) = model.Encode(src, lengths);
+        var slots = arange(K, device: dev);                                       // (K)
         var expand = arange(B, device: dev).repeat_interleave(K);                 // (B*K)
-        source = source.Select(expand);                                           // (B*K, S, ...)
-        state = state.Select(expand);                                             // (B*K, H)
+        source = source.Select(expand);                                           // (N*K, S, ...)
+        state = state.Select(expand);                                             // (N*K, H)
         long V = model.Decoder.VocabSize;
-        var limit = maxLengths.to(dev).unsqueeze(1);                              // (B, 1)
+        // Running tensors hold the N unfinished sentences (K rows each); `sentences.Index` maps them to the batch.
+        var sentences = new ActiveRows(B, dev);
+        var limit = maxLengths.to(dev).unsqueeze(1);                              // (N, 1)
         var scores = full([B, K], float.NegativeInfinity, device: dev);
-        scores[.., 0] = tensor(0f);                                               // (B, K) log-prob sums
-        var finished = zeros([B, K], dtype: ScalarType.Bool, device: dev);        // (B, K)
-        var hypLengths = zeros([B, K], dtype: ScalarType.Int64, device: dev);     // (B, K)
-        var y = full([B * K], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: dev); // (B*K)
+        scores[.., 0] = tensor(0f);                                               // (N, K) log-prob sums
+        var finished = zeros([B, K], dtype: ScalarType.Bool, device: dev);        // (N, K)
+        var hypLengths = zeros([B, K], dtype: ScalarType.Int64, device: dev);     // (N, K)
+        var finalScores = full([B, K], float.NegativeInfinity, device: dev);      // (B, K) filled as sentences leave
+        var finalLengths = zeros([B, K], dtype: ScalarType.Int64, device: dev);   // (B, K)
+        var y = full([B * K], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: dev); // (N*K)
         var noop = full([V], float.NegativeInfinity, device: dev);               // (V)
         noop[SubwordTokenizer.PadId] = tensor(0f);
-        var baseRow = (arange(B, device: dev) * K).unsqueeze(1);                  // (B, 1)
-        var greedySlot = zeros([B, 1], dtype: ScalarType.Int64, device: dev);     // (B, 1) slot on the greedy path
-        var tokensPerStep = new List<Tensor>();
-        var originsPerStep = new List<Tensor>();
-        var attentionPerStep = new List<Tensor>();
+        var greedySlot = zeros([B, 1], dtype: ScalarType.Int64, device: dev);     // (N, 1) slot on the greedy path
+        var tokensPerStep = new List<Tensor>();                                   // (B, K) per step
+        var originsPerStep = new List<Tensor>();                                  // (B, K) per step
+        var attentionPerStep = new List<Tensor>();                                // (B, K, S) per step
         int maxSteps = (int)maxLengths.max().item<long>();
         for (int t = 0; t < maxSteps; t++)
         {
             using var stepScope = NewDisposeScope();
+            int N = sentences.Count;
             var (next, weights) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
-            var logp = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1).view(B, K, V); // (B, K, V)
+            var logp = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1).view(N, K, V); // (N, K, V)
             if (t < minLength) logp[.., .., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
-            logp = where(finished.unsqueeze(2), noop, logp);                      // (B, K, V)
-            var cand = scores.unsqueeze(2) + logp;                                // (B, K, V)
-            var candLen = hypLengths + finished.logical_not().to(ScalarType.Int64); // (B, K)
+            logp = where(finished.unsqueeze(2), noop, logp);                      // (N, K, V)
+            var cand = scores.unsqueeze(2) + logp;                                // (N, K, V)
+            var candLen = hypLengths + finished.logical_not().to(ScalarType.Int64); // (N, K)
             var ranked = alpha == 0 ? cand : cand / Penalty(candLen, alpha).unsqueeze(2);
-            var best = ranked.view(B, K * V).topk(K, dim: 1).indexes;             // (B, K)
+            var best = ranked.view(N, K * V).topk(K, dim: 1).indexes;             // (N, K)
             if (keepGreedy && K > 1)
             {
-                var greedyToken = logp.gather(1, greedySlot.unsqueeze(2).expand(B, 1, V)).squeeze(1).argmax(-1, keepdim: true); // (B, 1)
-                var greedyIndex = greedySlot * V + greedyToken;                   // (B, 1) into K*V
-                var kept = best.eq(greedyIndex).any(1, keepdim: true);            // (B, 1)
-                best = cat([best[.., ..(K - 1)], where(kept, best[.., (K - 1)..], greedyIndex)], dim: 1); // (B, K)
-                greedySlot = best.eq(greedyIndex).to(ScalarType.Int64).argmax(1, keepdim: true).MoveToOuterDisposeScope(); // (B, 1)
+                var greedyToken = logp.gather(1, greedySlot.unsqueeze(2).expand(N, 1, V)).squeeze(1).argmax(-1, keepdim: true); // (N, 1)
+                var greedyIndex = greedySlot * V + greedyToken;                   // (N, 1) into K*V
+                var kept = best.eq(greedyIndex).any(1, keepdim: true);            // (N, 1)
+                best = cat([best[.., ..(K - 1)], where(kept, best[.., (K - 1)..], greedyIndex)], dim: 1); // (N, K)
+                greedySlot = ActiveRows.Replace(greedySlot, best.eq(greedyIndex).to(ScalarType.Int64).argmax(1, keepdim: true)); // (N, 1)
             }
-            var origin = best.div(V, rounding_mode: RoundingMode.floor);          // (B, K)
-            var token = best.remainder(V);                                        // (B, K)
-            var newScores = cand.view(B, K * V).gather(1, best);                  // (B, K)
-            var newLengths = candLen.gather(1, origin);                           // (B, K)
+            var origin = best.div(V, rounding_mode: RoundingMode.floor);          // (N, K)
+            var token = best.remainder(V);                                        // (N, K)
+            var newScores = cand.view(N, K * V).gather(1, best);                  // (N, K)
+            var newLengths = candLen.gather(1, origin);                           // (N, K)
             var newFinished = finished.gather(1, origin).logical_or(token.eq(SubwordTokenizer.EosId))
-                .logical_or(limit.le(t + 1));                                     // (B, K)
-            var rows = (baseRow + origin).view(-1);                               // (B*K)
-            state = next.Select(rows);
-            if (keepAttention) attentionPerStep.Add(weights.view(B, K, -1).MoveToOuterDisposeScope()); // (B, K, S)
-            y = token.view(-1).MoveToOuterDisposeScope();
-            scores = newScores.MoveToOuterDisposeScope();
-            hypLengths = newLengths.MoveToOuterDisposeScope();
-            finished = newFinished.MoveToOuterDisposeScope();
-            state = new DecoderState(state.Hidden.MoveToOuterDisposeScope(), state.Attentional.MoveToOuterDisposeScope());
-            tokensPerStep.Add(token.MoveToOuterDisposeScope());
-            originsPerStep.Add(origin.MoveToOuterDisposeScope());
-            if (finished.all().item<bool>()) break;
+                .logical_or(limit.le(t + 1));                                     // (N, K)
+            var rows = ((arange(N, device: dev) * K).unsqueeze(1) + origin).view(-1); // (N*K)
+            tokensPerStep.Add(sentences.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B, K)
+            originsPerStep.Add(sentences.Scatter(origin, slots.expand(B, K)).MoveToOuterDisposeScope()); // (B, K), a left sentence keeps its slots
+            if (keepAttention) attentionPerStep.Add(sentences.Scatter(weights.view(N, K, -1), 0).MoveToOuterDisposeScope()); // (B, K, S)
+            var done = newFinished.all(1);                                        // (N)
+            int doneCount = (int)done.sum().item<long>();                         // the one host sync of a step
+            state.Dispose();
+            if (doneCount == N || t + 1 == maxSteps)
+            {
+                finalScores.index_copy_(0, sentences.Index, newScores);
+                finalLengths.index_copy_(0, sentences.Index, newLengths);
+                break;
+            }
+            if (sentences.ShouldDrop(doneCount))
+            {
+                finalScores.index_copy_(0, sentences.Index, newScores);           // leaving sentences keep their scores here
+                finalLengths.index_copy_(0, sentences.Index, newLengths);
+                var keep = sentences.Drop(done);                                  // (N')
+                var keepRows = ((keep * K).unsqueeze(1) + slots).view(-1);        // (N'*K)
+                rows = rows.index_select(0, keepRows);
+                source = ActiveRows.Replace(source, source.Select(keepRows));
+                limit = ActiveRows.Replace(limit, limit.index_select(0, keep));
+                greedySlot = ActiveRows.Replace(greedySlot, greedySlot.index_select(0, keep));
+                token = token.index_select(0, keep);
+                newScores = newScores.index_select(0, keep);
+                newLengths = newLengths.index_select(0, keep);
+                newFinished = newFinished.index_select(0, keep);
+            }
+            state = next.Select(rows).MoveToOuterDisposeScope();
+            y = ActiveRows.Replace(y, token.view(-1));
+            scores = ActiveRows.Replace(scores, newScores);
+            hypLengths = ActiveRows.Replace(hypLengths, newLengths);
+            finished = ActiveRows.Replace(finished, newFinished);
         }
-        var final = alpha == 0 ? scores : scores / Penalty(hypLengths, alpha);    // (B, K)
-        return Backtrack(stack(tokensPerStep).cpu(), stack(originsPerStep).cpu(), scores.cpu(), final.cpu(),
+        var final = alpha == 0 ? finalScores : finalScores / Penalty(finalLengths, alpha); // (B, K)
+        return Backtrack(stack(tokensPerStep).cpu(), stack(originsPerStep).cpu(), finalScores.cpu(), final.cpu(),
             keepAttention ? stack(attentionPerStep).cpu() : null, lengths, nBest);
     }
 

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;
 
-/// <summary>Batched greedy decoding: the most likely token at every step, all sentences at once.</summary>
+/// <summary>
+/// Batched greedy decoding: the most likely token at every step, all sentences at once. Finished sentences
+/// leave the batch (<see cref="ActiveRows"/>), so a batch's last steps cost only what its longest outputs need.
+/// </summary>
 public static class GreedySearch
 {
     /// <summary>
@@ -17,32 +20,49 @@ public static class GreedySearch
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        var dev = src.device;
         int batch = (int)src.shape[0];
+        long srcLen = src.shape[1];
         var (source, state) = model.Encode(src, lengths);
-        var limit = maxLengths.to(src.device);                                    // (B)
-        var y = full([batch], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: src.device); // (B)
-        var done = zeros([batch], dtype: ScalarType.Bool, device: src.device);    // (B)
-        var score = zeros([batch], device: src.device);                          // (B)
-        var outputs = new List<Tensor>();
-        var attention = new List<Tensor>();
+        // Rows of the running tensors are the active sentences; `rows.Index` maps them back to the batch.
+        var rows = new ActiveRows(batch, dev);
+        var limit = maxLengths.to(dev);                                           // (N)
+        var y = full([batch], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: dev); // (N)
+        var done = zeros([batch], dtype: ScalarType.Bool, device: dev);          // (N) finished, not yet dropped
+        var score = zeros([batch], device: dev);                                 // (B)
+        var outputs = new List<Tensor>();                                        // (B) per step, PAD once finished
+        var attention = new List<Tensor>();                                      // (B, S) per step
         int maxSteps = (int)limit.max().item<long>();
         for (int t = 0; t < maxSteps; t++)
         {
             using var stepScope = NewDisposeScope();
             var (next, weights) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
-            var logProbs = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1); // (B, V)
+            var logProbs = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1); // (N, V)
             if (t < minLength) logProbs[.., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
-            var (best, token) = logProbs.max(dim: -1);                            // (B), (B)
-            var newScore = score + best.masked_fill(done, 0f);
+            var (best, token) = logProbs.max(dim: -1);                            // (N), (N)
+            score.index_add_(0, rows.Index, best.masked_fill(done, 0f), 1);
             token = token.masked_fill(done, SubwordTokenizer.PadId);
-            var newDone = done.logical_or(token.eq(SubwordTokenizer.EosId)).logical_or(limit.le(t + 1));
-            state = new DecoderState(next.Hidden.MoveToOuterDisposeScope(), next.Attentional.MoveToOuterDisposeScope());
-            y = token.MoveToOuterDisposeScope();
-            score = newScore.MoveToOuterDisposeScope();
+            outputs.Add(rows.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B)
+            if (keepAttention) attention.Add(rows.Scatter(weights, 0).MoveToOuterDisposeScope()); // (B, S)
+            var newDone = done.logical_or(token.eq(SubwordTokenizer.EosId)).logical_or(limit.le(t + 1)); // (N)
+            int finished = (int)newDone.sum().item<long>();                      // the one host sync of a step
+            if (finished == rows.Count) break;
+            state.Dispose();
+            if (rows.ShouldDrop(finished))
+            {
+                var keep = rows.Drop(newDone);                                   // (N')
+                state = next.Select(keep).MoveToOuterDisposeScope();
+                source = ActiveRows.Replace(source, source.Select(keep));
+                limit = ActiveRows.Replace(limit, limit.index_select(0, keep));
+                y = token.index_select(0, keep).MoveToOuterDisposeScope();
+                newDone = newDone.index_select(0, keep);
+            }
+            else
+            {
+                state = next.MoveToOuterDisposeScope();
+                y = token.MoveToOuterDisposeScope();
+            }
             done = newDone.MoveToOuterDisposeScope();
-            outputs.Add(y);
-            if (keepAttention) attention.Add(weights.MoveToOuterDisposeScope());
-            if (done.all().item<bool>()) break;
         }
         var ids = stack(outputs, dim: 1).cpu();                                   // (B, T)
         var scores = score.cpu().data<float>().ToArray();

@@ -94,4 +94,14 @@ public readonly record struct DecoderState(Tensor Hidden, Tensor Attentional)
 {
     /// <summary>Selects rows (beams) by index.</summary>
     public DecoderState Select(Tensor rows) => new(Hidden.index_select(0, rows), Attentional.index_select(0, rows));
+
+    /// <summary>Hands both tensors to the enclosing dispose scope (a decoding step's state outlives the step).</summary>
+    public DecoderState MoveToOuterDisposeScope() => new(Hidden.MoveToOuterDisposeScope(), Attentional.MoveToOuterDisposeScope());
+
+    /// <summary>Frees both tensors now (the previous step's state, once the next one is computed).</summary>
+    public void Dispose()
+    {
+        Hidden.Dispose();
+        Attentional.Dispose();
+    }
 }

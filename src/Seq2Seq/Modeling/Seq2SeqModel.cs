@@ -33,7 +33,14 @@ public sealed class Seq2SeqModel : nn.Module
     }
 
     /// <summary>Teacher-forced logits for target inputs (B, T): returns (B, T, V).</summary>
-    public Tensor Forward(Tensor src, Tensor lengths, Tensor trgIn)
+    public Tensor Forward(Tensor src, Tensor lengths, Tensor trgIn) =>
+        decoder.Logits(Attentional(src, lengths, trgIn));                         // (B, T, V)
+
+    /// <summary>
+    /// Teacher-forced attentional vectors for target inputs (B, T): returns (B, T, H). The output layer is left
+    /// to the caller, which can apply it to the positions it needs only (see <see cref="Decoder.Logits"/>).
+    /// </summary>
+    public Tensor Attentional(Tensor src, Tensor lengths, Tensor trgIn)
     {
         var (source, state) = Encode(src, lengths);
         var embedded = decoder.Embed(trgIn);                                     // (B, T, E)
@@ -44,7 +51,7 @@ public sealed class Seq2SeqModel : nn.Module
             (state, _) = decoder.Step(embedded[.., (int)t], state, source);
             attentional[t] = state.Attentional;                                  // (B, H)
         }
-        return decoder.Logits(stack(attentional, dim: 1));                       // (B, T, V)
+        return stack(attentional, dim: 1);                                       // (B, T, H)
     }
 
     /// <summary>Number of trainable parameters.</summary>

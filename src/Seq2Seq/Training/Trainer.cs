@@ -109,10 +109,12 @@ public sealed class Trainer
                 model.train();
                 using (var scope = NewDisposeScope())
                 {
+                    long started = Stopwatch.GetTimestamp();
                     using var batch = Batch.Create(trainSet.Source, trainSet.Target, batches[b], device);
-                    var logits = model.Forward(batch.Src, batch.SrcLengths, batch.TrgIn);         // (B, T, V)
-                    var loss = Loss(logits, batch.TrgOut, t.LabelSmoothing) / batch.TrgTokens;
+                    long built = Stopwatch.GetTimestamp();
+                    var loss = BatchLoss(model, batch, t.LabelSmoothing) / batch.TrgTokens;
                     float value = loss.item<float>();
+                    long forwarded = Stopwatch.GetTimestamp();
                     optimizer.zero_grad();
                     run.State = run.State with { BatchInEpoch = b + 1 };
                     if (!float.IsFinite(value))
@@ -126,9 +128,11 @@ public sealed class Trainer
                     }
                     badInARow = 0;
                     loss.backward();
+                    long backwarded = Stopwatch.GetTimestamp();
                     if (t.ClipGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), t.ClipGradNorm);
                     optimizer.step();
                     window.Add(value * batch.TrgTokens, batch.TrgTokens);
+                    window.AddPhases(started, built, forwarded, backwarded, Stopwatch.GetTimestamp());
                 }
                 run.State = run.State with { Step = run.State.Step + 1 };
                 int step = run.State.Step;
@@ -159,6 +163,20 @@ public sealed class Trainer
         log = null;
         return new TrainingResult(stop!, run.State.Step, run.State.Epoch, run.State.BestScore, run.State.BestStep, interrupted,
             Diverged: badInARow >= t.MaxBadLossesInARow);
+    }
+
+    /// <summary>
+    /// Teacher-forced token cross-entropy of a batch, summed over its non-pad targets, with label smoothing. Output
+    /// scores are computed at the non-pad positions only: the output layer is the largest matrix product of a
+    /// step, and padding would otherwise take a share of it.
+    /// </summary>
+    public static Tensor BatchLoss(Seq2SeqModel model, Batch batch, double labelSmoothing)
+    {
+        var attentional = model.Attentional(batch.Src, batch.SrcLengths, batch.TrgIn);  // (B, T, H)
+        var real = attentional.view(-1, attentional.shape[^1]).index_select(0, batch.TrgPositions); // (N, H)
+        var logits = model.Decoder.Logits(real);                                 // (N, V)
+        var targets = batch.TrgOut.view(-1).index_select(0, batch.TrgPositions); // (N)
+        return nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.Sum, label_smoothing: labelSmoothing);
     }
 
     /// <summary>Token cross-entropy summed over non-pad targets, with label smoothing: (B, T, V), (B, T) → scalar.</summary>
@@ -310,8 +328,7 @@ public sealed class Trainer
             {
                 using var scope = NewDisposeScope();
                 using var batch = Batch.Create(devSet.Source, devSet.Target, order[start..Math.Min(order.Length, start + testing.BatchSize)], device);
-                var logits = model.Forward(batch.Src, batch.SrcLengths, batch.TrgIn);             // (B, T, V)
-                total += Loss(logits, batch.TrgOut, 0.0).item<float>();
+                total += BatchLoss(model, batch, 0.0).item<float>();
                 tokens += batch.TrgTokens;
             }
         }
@@ -397,7 +414,7 @@ public sealed class Trainer
 
     internal static string FormatStep(StepReport r) =>
         $"epoch {r.Epoch} step {r.Step} batch {r.BatchInEpoch}/{r.BatchesInEpoch} loss {r.Loss:F4} " +
-        $"{r.TargetTokensPerSecond:F0} tok/s lr {r.LearningRate:G3}";
+        $"{r.TargetTokensPerSecond:F0} tok/s lr {r.LearningRate:G3} ({r.Phases})";
 
     /// <summary>The mutable part of a run: the training state and the run's clock.</summary>
     private sealed class RunState(TrainingState state, Stopwatch clock)
@@ -414,6 +431,7 @@ public sealed class Trainer
     {
         private double lossSum;
         private long tokens;
+        private readonly long[] phaseTicks = new long[4];   // data, forward, backward, optimizer
         private readonly Stopwatch clock = Stopwatch.StartNew();
 
         public TrainingEvent? LastReport { get; private set; }
@@ -422,6 +440,15 @@ public sealed class Trainer
         {
             lossSum += loss;
             tokens += n;
+        }
+
+        /// <summary>Adds one step's phase boundaries (Stopwatch timestamps).</summary>
+        public void AddPhases(long started, long built, long forwarded, long backwarded, long stepped)
+        {
+            phaseTicks[0] += built - started;
+            phaseTicks[1] += forwarded - built;
+            phaseTicks[2] += backwarded - forwarded;
+            phaseTicks[3] += stepped - backwarded;
         }
 
         public StepReport Report(RunState run, int batch, int batches, TrainingConfig t)
@@ -434,12 +461,16 @@ public sealed class Trainer
             if (t.MaxMinutes > 0) fraction = Math.Max(fraction, run.ElapsedSeconds / (t.MaxMinutes * 60));
             TimeSpan? eta = fraction > 0 ? TimeSpan.FromSeconds(run.ElapsedSeconds * (1 - Math.Min(1, fraction)) / fraction) : null;
             var report = new StepReport(s.Epoch, s.Step, batch, batches, tokens > 0 ? lossSum / tokens : double.NaN,
-                tokens / seconds, s.LearningRate, TimeSpan.FromSeconds(run.ElapsedSeconds), eta);
+                tokens / seconds, s.LearningRate, TimeSpan.FromSeconds(run.ElapsedSeconds), eta,
+                new PhaseTimes(Seconds(phaseTicks[0]), Seconds(phaseTicks[1]), Seconds(phaseTicks[2]), Seconds(phaseTicks[3])));
             lossSum = 0;
             tokens = 0;
+            Array.Clear(phaseTicks);
             clock.Restart();
             LastReport = report;
             return report;
         }
+
+        private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
     }
 }

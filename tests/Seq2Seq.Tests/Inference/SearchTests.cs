@@ -36,6 +36,37 @@ public class SearchTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixt
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void ABatchDecodesEachSentenceAsItWouldAlone(int beam)
+    {
+        // Sentences of 1 to 9 words with limits from 2 to 25 subwords finish at very different steps, so finished
+        // sentences leave the running batch several times; none of that may change any sentence's result.
+        var sentences = TinyModelFixture.Sentences(48, seed: 16);
+        var (src, lengths, _) = Batch(sentences);
+        var limits = tensor(Enumerable.Range(0, sentences.Count).Select(i => 2L + i % 24).ToArray());
+        var batched = Decode(src, lengths, limits);
+        for (int i = 0; i < sentences.Count; i++)
+        {
+            var (one, oneLength, _) = Batch([sentences[i]]);
+            var alone = Decode(one, oneLength, limits[i..(i + 1)])[0];
+            Assert.Equal(alone.Count, batched[i].Count);
+            for (int k = 0; k < alone.Count; k++)
+            {
+                Assert.Equal(alone[k].Ids, batched[i][k].Ids);
+                Assert.Equal(alone[k].Score, batched[i][k].Score, 4);
+                Assert.Equal(alone[k].Attention!.Length, batched[i][k].Attention!.Length);
+                for (int t = 0; t < alone[k].Attention!.Length; t++)
+                    Assert.Equal(alone[k].Attention![t], batched[i][k].Attention![t], (x, y) => Math.Abs(x - y) < 1e-5f);
+            }
+        }
+
+        List<List<Hypothesis>> Decode(Tensor s, Tensor l, Tensor m) => beam == 1
+            ? [.. GreedySearch.Decode(translator.Model, s, l, m, keepAttention: true).Select(h => new List<Hypothesis> { h })]
+            : BeamSearch.Decode(translator.Model, s, l, m, beam, alpha: 1.0, nBest: beam, keepAttention: true);
+    }
+
     [Fact]
     public void BeamWithoutLengthPenaltyNeverScoresBelowGreedy()
     {
