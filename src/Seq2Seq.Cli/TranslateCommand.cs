@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -27,8 +28,9 @@ internal static class TranslateCommand
         var alignments = new Option<string?>("--alignments") { Description = "write hard word alignments (i-j, source-target, 0-based), one line per sentence" };
         var attention = new Option<string?>("--attention") { Description = "write the soft attention matrix of each sentence as a JSON line" };
         var chunk = new Option<int>("--chunk-size") { Description = "sentences read, sorted and translated at a time", DefaultValueFactory = _ => 10_000 };
+        var stats = new Option<bool>("--stats") { Description = "print sentences/s, output subwords/s, model load time and peak memory on stderr at the end" };
         var flags = new DecodingFlags();
-        var command = new Command("translate", "translate text with a trained model") { model, input, output, nbest, alignments, attention, chunk };
+        var command = new Command("translate", "translate text with a trained model") { model, input, output, nbest, alignments, attention, chunk, stats };
         flags.AddTo(command);
         command.SetAction(parse =>
         {
@@ -36,7 +38,9 @@ internal static class TranslateCommand
             string? alignPath = parse.GetValue(alignments), attnPath = parse.GetValue(attention);
             if (inPath is not null && !File.Exists(inPath)) throw new UserErrorException($"{inPath}: no such file");
             if (parse.GetValue(chunk) < 1) throw new UserErrorException("--chunk-size must be at least 1");
+            var clock = Stopwatch.StartNew();
             using var translator = flags.Load(parse, parse.GetValue(model)!);
+            double loadSeconds = clock.Elapsed.TotalSeconds;
             var options = flags.Options(parse, translator) with
             {
                 NBest = parse.GetValue(nbest),
@@ -53,13 +57,27 @@ internal static class TranslateCommand
                 return 0;
             }
             var lines = inPath is null ? InputLines.Read(Console.OpenStandardInput()) : InputLines.ReadFile(inPath);
-            long index = 0;
+            long index = 0, subwords = 0;
+            clock.Restart();
             foreach (var t in translator.TranslateStream(lines, options, parse.GetValue(chunk)))
+            {
                 writer.Write(index++, t, options.NBest > 1);
+                subwords += t.Tokens.Count;
+            }
             writer.Commit();
+            if (parse.GetValue(stats)) PrintStats(index, subwords, clock.Elapsed.TotalSeconds, loadSeconds);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>One line on stderr: the speed of reading, translating and writing everything after the model was loaded.</summary>
+    private static void PrintStats(long sentences, long subwords, double seconds, double loadSeconds)
+    {
+        long peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"seq2seq: {sentences} sentences, {subwords} output subwords in {seconds:F2} s: {sentences / Math.Max(seconds, 1e-9):F1} sentences/s, " +
+            $"{subwords / Math.Max(seconds, 1e-9):F0} subwords/s; model loaded in {loadSeconds:F2} s; peak RSS {peak / 1048576.0:F0} MiB"));
     }
 
     /// <summary>A prompt on stderr; each typed line is translated at once. Ctrl-D ends.</summary>

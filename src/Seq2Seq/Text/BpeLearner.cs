@@ -16,7 +16,8 @@ internal static class BpeLearner
     /// <summary>The learned model: vocabulary in id order and merges in rank order.</summary>
     public sealed record Result(List<string> Vocabulary, List<(string Left, string Right)> Merges);
 
-    public static Result Learn(IEnumerable<string> lines, int vocabSize, int minFrequency, IReadOnlyList<string> specials)
+    public static Result Learn(IEnumerable<string> lines, int vocabSize, int minFrequency, IReadOnlyList<string> specials,
+        bool splitScripts)
     {
         // 1. Word types and their counts.
         var wordCounts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -24,7 +25,7 @@ internal static class BpeLearner
         foreach (string line in lines)
         {
             string marked = WordBoundary.Mark(line);
-            foreach ((int offset, int length) in WordBoundary.Split(marked))
+            foreach ((int offset, int length) in WordBoundary.Split(marked, splitScripts))
             {
                 CollectionsMarshal.GetValueRefOrAddDefault(lookup, marked.AsSpan(offset, length), out _)++;
             }

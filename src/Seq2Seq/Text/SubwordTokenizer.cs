@@ -14,7 +14,10 @@ namespace Seq2Seq.Text;
 /// <para>Spacing: a line is cut at every space (U+0020) exactly like <c>text.Split(' ')</c>; each piece
 /// is a word whose first subword carries the marker ▁ (U+2581), as in SentencePiece. The first word
 /// gets the marker too. Leading, trailing and repeated spaces therefore give empty words (a lone "▁"),
-/// and <see cref="Decode"/> restores the text exactly for every character seen in training. Tabs and
+/// and <see cref="Decode"/> restores the text exactly for every character seen in training. Merges never
+/// cross a change between letters, digits and punctuation inside a word (as in SentencePiece), so
+/// "dog." is "▁dog" + "."; merges files learned before that rule say so by their header and keep
+/// being applied within whole words. Tabs and
 /// other whitespace are ordinary characters inside a word.</para>
 /// <para>Characters never seen in training encode to <see cref="UnkId"/> (one id per character) and
 /// decode as "&lt;unk&gt;". The characters ▁, '\r' and '\n' never enter the vocabulary (▁ would
@@ -44,14 +47,21 @@ public sealed class SubwordTokenizer
 
     private const string MergesHeader = "#version: 0.2";
 
+    // Marks merges learned with punctuation and digits split off words (every tokenizer learned now); files
+    // without it come from before, and are applied the way they were learned: within whole words.
+    private const string SplitScriptsMark = " split=scripts";
+
     private readonly string[] _tokens;
     private readonly List<(string Left, string Right)> _merges;
     private readonly BpeTokenizer _bpe;
 
-    private SubwordTokenizer(string[] tokens, List<(string Left, string Right)> merges)
+    private readonly bool _splitScripts;
+
+    private SubwordTokenizer(string[] tokens, List<(string Left, string Right)> merges, bool splitScripts)
     {
         _tokens = tokens;
         _merges = merges;
+        _splitScripts = splitScripts;
         var vocabulary = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
         for (int i = 0; i < tokens.Length; i++)
         {
@@ -63,7 +73,7 @@ public sealed class SubwordTokenizer
         _bpe = BpeTokenizer.Create(new BpeOptions(vocabulary)
         {
             Merges = merges.Select(m => $"{m.Left} {m.Right}"),
-            PreTokenizer = WordBoundaryPreTokenizer.Instance,
+            PreTokenizer = splitScripts ? WordBoundaryPreTokenizer.Scripts : WordBoundaryPreTokenizer.Words,
             UnknownToken = SpecialTokens[UnkId],
             FuseUnknownTokens = false,
         });
@@ -91,8 +101,8 @@ public sealed class SubwordTokenizer
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(vocabSize, SpecialTokens.Count);
         ArgumentOutOfRangeException.ThrowIfLessThan(minFrequency, 1);
-        BpeLearner.Result result = BpeLearner.Learn(lines, vocabSize, minFrequency, SpecialTokens);
-        return new SubwordTokenizer([.. result.Vocabulary], result.Merges);
+        BpeLearner.Result result = BpeLearner.Learn(lines, vocabSize, minFrequency, SpecialTokens, splitScripts: true);
+        return new SubwordTokenizer([.. result.Vocabulary], result.Merges, splitScripts: true);
     }
 
     /// <summary>
@@ -188,7 +198,7 @@ public sealed class SubwordTokenizer
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: -1, leaveOpen: true);
             writer.NewLine = "\n";
-            writer.WriteLine(MergesHeader);
+            writer.WriteLine(_splitScripts ? MergesHeader + SplitScriptsMark : MergesHeader);
             foreach ((string left, string right) in _merges)
             {
                 writer.WriteLine($"{left} {right}");
@@ -206,10 +216,10 @@ public sealed class SubwordTokenizer
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         (string vocabPath, string mergesPath) = Paths(directory, prefix);
         string[] tokens = ReadVocabulary(vocabPath);
-        List<(string Left, string Right)> merges = ReadMerges(mergesPath);
+        (List<(string Left, string Right)> merges, bool splitScripts) = ReadMerges(mergesPath);
         try
         {
-            return new SubwordTokenizer(tokens, merges);
+            return new SubwordTokenizer(tokens, merges, splitScripts);
         }
         catch (InvalidOperationException e)
         {
@@ -269,10 +279,14 @@ public sealed class SubwordTokenizer
         return tokens!;
     }
 
-    /// <summary>Parses merges.txt the way BpeTokenizer does: skip "#version" and empty lines, one space per line.</summary>
-    private static List<(string Left, string Right)> ReadMerges(string path)
+    /// <summary>
+    /// Parses merges.txt the way BpeTokenizer does: skip "#version" and empty lines, one space per line. Also
+    /// returns whether the header says the merges were learned with punctuation split off words.
+    /// </summary>
+    private static (List<(string Left, string Right)> Merges, bool SplitScripts) ReadMerges(string path)
     {
         var merges = new List<(string Left, string Right)>();
+        bool splitScripts = false;
         try
         {
             int lineNumber = 0;
@@ -281,6 +295,7 @@ public sealed class SubwordTokenizer
                 lineNumber++;
                 if (line.Length == 0 || line.StartsWith("#version", StringComparison.Ordinal))
                 {
+                    splitScripts |= lineNumber == 1 && line == MergesHeader + SplitScriptsMark;
                     continue;
                 }
 
@@ -302,6 +317,6 @@ public sealed class SubwordTokenizer
             throw new UserErrorException($"Cannot read subword merges file {path}: {e.Message}", e);
         }
 
-        return merges;
+        return (merges, splitScripts);
     }
 }

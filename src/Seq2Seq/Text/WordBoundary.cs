@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Seq2Seq.Text;
 
 /// <summary>
@@ -45,22 +47,40 @@ internal static class WordBoundary
         });
     }
 
-    /// <summary>Offsets and lengths of the words of a marked text: each starts at a ▁ and runs to the next.</summary>
-    public static List<(int Offset, int Length)> Split(ReadOnlySpan<char> marked)
+    /// <summary>
+    /// Offsets and lengths of the pieces of a marked text that BPE merges within. Each word starts at a ▁ and runs
+    /// to the next. With <paramref name="splitScripts"/>, a word is also cut wherever its characters change
+    /// between letters, digits and everything else (punctuation, symbols), as SentencePiece does by default: "▁red-haired."
+    /// gives "▁red", "-", "haired", ".". Subwords then never glue punctuation to a word, so "dog", "dog." and "dog,"
+    /// share one entry instead of taking three. The ▁ stays with the first character of its word.
+    /// </summary>
+    public static List<(int Offset, int Length)> Split(ReadOnlySpan<char> marked, bool splitScripts)
     {
-        var words = new List<(int Offset, int Length)>();
+        var pieces = new List<(int Offset, int Length)>();
         int start = 0;
         for (int i = 1; i <= marked.Length; i++)
         {
-            if (i == marked.Length || marked[i] == Marker)
+            bool cut = i == marked.Length || marked[i] == Marker
+                || (splitScripts && marked[i - 1] != Marker && ClassOf(marked[i - 1]) != ClassOf(marked[i]));
+            if (cut)
             {
-                words.Add((start, i - start));
+                pieces.Add((start, i - start));
                 start = i;
             }
         }
 
-        return words;
+        return pieces;
     }
+
+    /// <summary>Letters and marks 0, digits 1, anything else 2 (punctuation, symbols, controls, surrogates).</summary>
+    private static int ClassOf(char c) => char.GetUnicodeCategory(c) switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark => 0,
+        UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => 1,
+        _ => 2,
+    };
 
     /// <summary>
     /// Inverse of <see cref="Mark"/> on concatenated pieces: every ▁ becomes a space and the dummy

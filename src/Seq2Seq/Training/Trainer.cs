@@ -131,7 +131,7 @@ public sealed class Trainer
                     long backwarded = Stopwatch.GetTimestamp();
                     if (t.ClipGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), t.ClipGradNorm);
                     optimizer.step();
-                    window.Add(value * batch.TrgTokens, batch.TrgTokens);
+                    window.Add(value * batch.TrgTokens, batch.TrgTokens, batch.Size);
                     window.AddPhases(started, built, forwarded, backwarded, Stopwatch.GetTimestamp());
                 }
                 run.State = run.State with { Step = run.State.Step + 1 };
@@ -414,7 +414,7 @@ public sealed class Trainer
 
     internal static string FormatStep(StepReport r) =>
         $"epoch {r.Epoch} step {r.Step} batch {r.BatchInEpoch}/{r.BatchesInEpoch} loss {r.Loss:F4} " +
-        $"{r.TargetTokensPerSecond:F0} tok/s lr {r.LearningRate:G3} ({r.Phases})";
+        $"{r.TargetTokensPerSecond:F0} tok/s {r.SentencesPerSecond:F1} sent/s lr {r.LearningRate:G3} ({r.Phases})";
 
     /// <summary>The mutable part of a run: the training state and the run's clock.</summary>
     private sealed class RunState(TrainingState state, Stopwatch clock)
@@ -431,15 +431,17 @@ public sealed class Trainer
     {
         private double lossSum;
         private long tokens;
+        private long sentences;
         private readonly long[] phaseTicks = new long[4];   // data, forward, backward, optimizer
         private readonly Stopwatch clock = Stopwatch.StartNew();
 
         public TrainingEvent? LastReport { get; private set; }
 
-        public void Add(double loss, long n)
+        public void Add(double loss, long n, int pairs)
         {
             lossSum += loss;
             tokens += n;
+            sentences += pairs;
         }
 
         /// <summary>Adds one step's phase boundaries (Stopwatch timestamps).</summary>
@@ -461,10 +463,11 @@ public sealed class Trainer
             if (t.MaxMinutes > 0) fraction = Math.Max(fraction, run.ElapsedSeconds / (t.MaxMinutes * 60));
             TimeSpan? eta = fraction > 0 ? TimeSpan.FromSeconds(run.ElapsedSeconds * (1 - Math.Min(1, fraction)) / fraction) : null;
             var report = new StepReport(s.Epoch, s.Step, batch, batches, tokens > 0 ? lossSum / tokens : double.NaN,
-                tokens / seconds, s.LearningRate, TimeSpan.FromSeconds(run.ElapsedSeconds), eta,
+                tokens / seconds, sentences / seconds, s.LearningRate, TimeSpan.FromSeconds(run.ElapsedSeconds), eta,
                 new PhaseTimes(Seconds(phaseTicks[0]), Seconds(phaseTicks[1]), Seconds(phaseTicks[2]), Seconds(phaseTicks[3])));
             lossSum = 0;
             tokens = 0;
+            sentences = 0;
             Array.Clear(phaseTicks);
             clock.Restart();
             LastReport = report;

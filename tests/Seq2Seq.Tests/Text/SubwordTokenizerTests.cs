@@ -156,6 +156,41 @@ public sealed class SubwordTokenizerTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public void MergesNeverGluePunctuationOrDigitsToWords()
+    {
+        string[] corpus = [.. Enumerable.Repeat("the dog. the dog, the dog! 42dogs 42 dogs", 20)];
+        SubwordTokenizer tokenizer = SubwordTokenizer.Learn(corpus, vocabSize: 60, minFrequency: 2);
+        string Pieces(string text) => string.Join(' ', tokenizer.Encode(text).Select(tokenizer.IdToToken));
+        Assert.Equal("▁the ▁dog .", Pieces("the dog."));
+        Assert.Equal("▁dog , ▁dog !", Pieces("dog, dog!"));
+        Assert.Equal("▁42 dogs", Pieces("42dogs"));
+        Assert.Equal("the dog. 42dogs", tokenizer.Decode(tokenizer.Encode("the dog. 42dogs")));
+        Assert.All(Enumerable.Range(SubwordTokenizer.SpecialTokens.Count, tokenizer.VocabSize - SubwordTokenizer.SpecialTokens.Count).Select(tokenizer.IdToToken),
+            t => Assert.False(t.Any(char.IsLetter) && t.Any(c => char.IsPunctuation(c) || char.IsDigit(c)), $"mixed entry {t}"));
+    }
+
+    [Fact]
+    public void MergesLearnedWithinWholeWordsKeepBeingAppliedThatWay()
+    {
+        // A model directory from before punctuation was split off: its merges.txt has the plain header, and
+        // merges that cross into punctuation ("g" + "." here) must still apply.
+        string dir = Path.Combine(_dir, "old");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "src.vocab.json"),
+            """{"<pad>": 0, "<unk>": 1, "<s>": 2, "</s>": 3, ".": 4, "d": 5, "g": 6, "o": 7, "▁": 8, "▁d": 9, "g.": 10, "▁do": 11, "▁dog.": 12}""");
+        File.WriteAllText(Path.Combine(dir, "src.merges.txt"), "#version: 0.2\n▁ d\ng .\n▁d o\n▁do g.\n");
+        SubwordTokenizer old = SubwordTokenizer.Load(dir, "src");
+        Assert.Equal([12], old.Encode("dog."));
+        old.Save(dir, "again");
+        Assert.Equal([12], SubwordTokenizer.Load(dir, "again").Encode("dog."));
+
+        SubwordTokenizer current = SubwordTokenizer.Learn(["dog. dog."], vocabSize: 20, minFrequency: 1);
+        current.Save(dir, "new");
+        Assert.Equal("#version: 0.2 split=scripts", File.ReadLines(Path.Combine(dir, "new.merges.txt")).First());
+        Assert.Equal(current.Encode("dog. dog"), SubwordTokenizer.Load(dir, "new").Encode("dog. dog"));
+    }
+
+    [Fact]
     public void CorruptOrMissingFilesGiveUserErrorsNamingTheFile()
     {
         SubwordTokenizer.Learn(SmallCorpus, vocabSize: 150, minFrequency: 1).Save(_dir, "trg");

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Ours beside the PyTorch reference (../shared/reference/rnn_nmt.py), on the same machine in the same run.
+#   scripts/bench-vs-reference.sh [--quick] [--out FILE.json]
+# On Multi30k fr→en (../shared/data/multi30k, or MULTI30K=DIR), both at the reference's settings: 8,000 BPE
+# subwords per side, the same model, 64 sentences a training batch, 2 threads.
+#  1. Training speed: ours and the reference alternate (3 rounds; 2 with --quick), each measuring 120 batches
+#     (60 with --quick) after warm-up: target tokens/s and sentence pairs/s as the median of 20-batch windows,
+#     peak RSS of the whole process.
+#  2. Decoding models: both are trained from scratch for the same number of steps (3 epochs of the reference;
+#     1 with --quick), each keeping its checkpoint of lowest validation loss.
+#  3. Decoding test_2016_flickr (1,000 sentences): greedy at batch 64 and beam 5 at batch 32 (length penalty 1.0),
+#     ours and the reference alternating twice: sentences/s and output subwords/s of reading, subword encoding,
+#     search, detokenizing (model loading excluded, for both), peak RSS, and BLEU of each output (seq2seq bleu).
+# Prints one table with the ratio ours/reference in every row and writes it as JSON (default bench-results.json).
+# --quick takes about 15 minutes on 2 cores, the default about 40.
+# Needs Debian's python3-torch, python3-sentencepiece and libopenblas0-pthread (/usr/bin/python3) for the reference.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+data="${MULTI30K:-$root/../shared/data/multi30k}"
+reference="${REFERENCE:-$root/../shared/reference/rnn_nmt.py}"
+python=/usr/bin/python3
+out="bench-results.json" quick=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; shift ;;
+    --out) out="$2"; shift 2 ;;
+    *) echo "usage: $0 [--quick] [--out FILE.json]" >&2; exit 2 ;;
+  esac
+done
+for f in train.fr train.en val.fr val.en test_2016_flickr.fr test_2016_flickr.en; do
+  [ -f "$data/$f" ] || { echo "$0: $data/$f: missing (set MULTI30K=DIR, or run scripts/get-multi30k.sh)" >&2; exit 1; }
+done
+[ -f "$reference" ] || { echo "$0: $reference: no reference implementation (set REFERENCE=FILE)" >&2; exit 1; }
+"$python" -c "import torch, sentencepiece" 2>/dev/null \
+  || { echo "$0: $python cannot import torch and sentencepiece (apt-get install python3-torch python3-sentencepiece libopenblas0-pthread)" >&2; exit 1; }
+
+if [ "$quick" = 1 ]; then batches=60 rounds=2 epochs=1; else batches=120 rounds=3 epochs=3; fi
+threads=2 warmup=20 window=20
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+uptime_before=$(uptime)
+echo "bench-vs-reference: $( [ "$quick" = 1 ] && echo quick || echo full ) run; $uptime_before" >&2
+"$root/seq2seq" --help > /dev/null   # build once, outside every timing
+say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+# Our config for a run: the Multi30k fr→en config with paths, limits and threads replaced.
+config() {  # model_dir dev max_steps validation_freq logging_freq → stdout
+  sed -e "s|^model_dir: .*|model_dir: \"$1\"|" -e "s|^threads: .*|threads: $threads|" \
+      -e "s|^  train: .*|  train: \"$data/train\"|" -e "s|^  dev: .*|  dev: \"$2\"|" \
+      -e "s|^  test: .*|  test: \"$data/test_2016_flickr\"|" \
+      -e "s|^  max_steps: .*|  max_steps: $3|" -e "s|^  epochs: .*|  epochs: 0|" \
+      -e "s|^  validation_freq: .*|  validation_freq: $4|" -e "s|^  logging_freq: .*|  logging_freq: $5|" \
+      -e "s|^  eval_metric: .*|  eval_metric: \"loss\"|" "$root/configs/multi30k_fr_en.yaml"
+}
+
+# 1. Training speed. Validation is out of the way (a 64-pair dev set, validated once at the very end).
+head -n 64 "$data/val.fr" > "$work/dev.fr"
+head -n 64 "$data/val.en" > "$work/dev.en"
+config "$work/ours-speed" "$work/dev" $((warmup + batches)) 100000 "$window" > "$work/speed.yaml"
+for r in $(seq 1 "$rounds"); do
+  say "training speed, round $r/$rounds: ours"
+  rm -rf "$work/ours-speed"
+  /usr/bin/time -f "%M" -o "$work/ours-speed.rss.$r" "$root/seq2seq" train "$work/speed.yaml" > "$work/ours-speed.out.$r" 2>&1 \
+    || { cat "$work/ours-speed.out.$r" >&2; exit 1; }
+  cp "$work/ours-speed/train.log" "$work/ours-speed.log.$r"
+  say "training speed, round $r/$rounds: reference"
+  "$python" "$reference" bench train --data "$data" --src fr --trg en --work "$work/ref-speed" --threads "$threads" \
+    --warmup 10 --batches "$batches" --window "$window" > "$work/ref-speed.json.$r" 2> "$work/ref-speed.err.$r" \
+    || { cat "$work/ref-speed.err.$r" >&2; exit 1; }
+done
+
+# 2. Decoding models, trained for the same number of steps.
+say "training the reference for $epochs epoch(s)"
+"$python" "$reference" train --data "$data" --src fr --trg en --out "$work/ref-model" --epochs "$epochs" --select loss \
+  --threads "$threads" > "$work/ref-model.out" 2>&1 || { cat "$work/ref-model.out" >&2; exit 1; }
+steps=$("$python" -c "import json,sys; print(json.load(open(sys.argv[1]))['steps'])" "$work/ref-model/train_summary.json")
+say "training ours for the same $steps steps"
+config "$work/ours-model" "$data/val" "$steps" $(((steps + epochs - 1) / epochs)) 100 > "$work/model.yaml"
+"$root/seq2seq" train "$work/model.yaml" > "$work/ours-model.out" 2>&1 || { cat "$work/ours-model.out" >&2; exit 1; }
+
+# 3. Decoding speed and BLEU.
+input="$data/test_2016_flickr.fr"
+for r in 1 2; do
+  for setting in "greedy 1 64" "beam5 5 32"; do
+    read -r name beam batch <<< "$setting"
+    say "decoding, round $r/2: $name (batch $batch)"
+    "$root/seq2seq" translate --model "$work/ours-model" --input "$input" --output "$work/ours.$name" --beam "$beam" \
+      --batch-size "$batch" --alpha 1.0 --threads "$threads" --stats 2> "$work/ours-$name.stats.$r"
+    "$python" "$reference" translate --model "$work/ref-model" --input "$input" --output "$work/ref.$name" --beam "$beam" \
+      --batch-size "$batch" --alpha 1.0 --threads "$threads" 2> "$work/ref-$name.stats.$r"
+  done
+done
+for side in ours ref; do
+  for name in greedy beam5; do
+    "$root/seq2seq" bleu --hyp "$work/$side.$name" --ref "$data/test_2016_flickr.en" --json > "$work/$side.$name.bleu.json"
+  done
+done
+uptime_after=$(uptime)
+
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit+changes"; fi
+"$python" - "$work" "$rounds" "$threads" "$commit" "$uptime_before" "$uptime_after" "$out" "$steps" "$warmup" <<'PY'
+import glob, json, re, statistics, sys
+work, rounds, threads, commit, up_before, up_after, out, steps, warmup = sys.argv[1:]
+rounds, warmup = int(rounds), int(warmup)
+
+def ours_training():
+    tok, sent, rss = [], [], []
+    for r in range(1, rounds + 1):
+        for line in open(f"{work}/ours-speed.log.{r}"):
+            m = re.search(r"step (\d+) .* ([0-9.]+) tok/s ([0-9.]+) sent/s", line)
+            if m and int(m.group(1)) > warmup:
+                tok.append(float(m.group(2))); sent.append(float(m.group(3)))
+        rss.append(int(open(f"{work}/ours-speed.rss.{r}").read().split()[-1]) / 1024)
+    return statistics.median(tok), statistics.median(sent), max(rss)
+
+def reference_training():
+    tok, sent, rss = [], [], []
+    for r in range(1, rounds + 1):
+        d = json.load(open(f"{work}/ref-speed.json.{r}"))
+        for w in d["windows"]:
+            tok.append(w["trg_tok_per_s"]); sent.append(w["batches"] * d["settings"]["batch_sentences"] / w["seconds"])
+        rss.append(d["peak_rss_mib"])
+    return statistics.median(tok), statistics.median(sent), max(rss)
+
+def ours_decoding(name):
+    runs = []
+    for f in sorted(glob.glob(f"{work}/ours-{name}.stats.*")):
+        m = re.search(r"in ([0-9.]+) s: ([0-9.]+) sentences/s, ([0-9]+) subwords/s.*peak RSS ([0-9]+) MiB", open(f).read())
+        runs.append((float(m.group(2)), float(m.group(3)), float(m.group(4))))
+    return runs
+
+def reference_decoding(name):
+    runs = []
+    for f in sorted(glob.glob(f"{work}/ref-{name}.stats.*")):
+        d = json.loads(open(f).read().strip().splitlines()[-1])
+        runs.append((d["sent_per_s"], d["out_subwords_per_s"], d["peak_rss_mib"]))
+    return runs
+
+def bleu(side, name):
+    return round(json.load(open(f"{work}/{side}.{name}.bleu.json"))["score"], 2)
+
+rows = []
+def row(name, ours, ref):
+    rows.append({"name": name, "ours": round(ours, 2), "reference": round(ref, 2), "ratio": round(ours / ref, 3) if ref else None})
+
+o_tok, o_sent, o_rss = ours_training()
+r_tok, r_sent, r_rss = reference_training()
+row("train_trg_tok_per_s", o_tok, r_tok)
+row("train_sent_per_s", o_sent, r_sent)
+row("train_peak_rss_mib", o_rss, r_rss)
+decode_rss = {"ours": 0.0, "ref": 0.0}
+for name in ("greedy", "beam5"):
+    o, r = ours_decoding(name), reference_decoding(name)
+    row(f"{name}_sent_per_s", statistics.median(x[0] for x in o), statistics.median(x[0] for x in r))
+    row(f"{name}_out_tok_per_s", statistics.median(x[1] for x in o), statistics.median(x[1] for x in r))
+    row(f"{name}_bleu", bleu("ours", name), bleu("ref", name))
+    decode_rss["ours"] = max([decode_rss["ours"]] + [x[2] for x in o])
+    decode_rss["ref"] = max([decode_rss["ref"]] + [x[2] for x in r])
+row("decode_peak_rss_mib", decode_rss["ours"], decode_rss["ref"])
+
+result = {"commit": commit, "threads": int(threads), "uptime": up_before.strip(), "uptime_after": up_after.strip(),
+          "decode_models_trained_steps": int(steps), "rows": rows}
+with open(out, "w") as f:
+    json.dump(result, f, indent=2)
+    f.write("\n")
+width = max(len(r["name"]) for r in rows)
+print(f"{'':{width}} | {'ours':>10} | {'reference':>10} | ratio")
+for r in rows:
+    print(f"{r['name']:{width}} | {r['ours']:>10.2f} | {r['reference']:>10.2f} | {r['ratio']:.2f}")
+print(f"commit {commit}, {threads} threads, decoding models trained {steps} steps; results in {out}")
+print(f"uptime before: {up_before.strip()}")
+print(f"uptime after:  {up_after.strip()}")
+PY
