@@ -23,6 +23,8 @@ internal static class TrainCommand
             var cfg = ConfigLoader.Load(path);
             // Missing corpus files are reported with the config line that names them, before anything is created.
             ConfigLoader.CheckFiles(cfg, path);
+            // So is a device that cannot be used (no GPU, CPU-only build, native libraries that do not load).
+            ComputeDevice.Resolve(parse.GetValue(device) ?? cfg.Device);
             using var cancel = new CancellationTokenSource();
             int signalExit = 0;
             void Stop(PosixSignalContext context, int code)
