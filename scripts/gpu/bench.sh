@@ -7,7 +7,8 @@
 #    reference's batch (64 sentences) and at a speed setting (ours: --big-batch target tokens, default 8000; the
 #    reference: --ref-big-batch sentences, default 550, about as many tokens), and peak GPU memory;
 # 2. decoding sentences/s on test_2016_flickr: greedy at batch 64 and 1000, beam 5 at batch 32 and 256. Ours is timed
-#    as (N - 1) / (T(N lines) - T(1 line)): whole-command times less the start (runtime, model load, CUDA set-up);
+#    as (N - 1) / (T(N lines) - T(1 line)): whole-command times less the start (runtime, model load, CUDA set-up),
+#    and by translate --stats (one pass after loading the model, the first batch's CUDA set-up included);
 #    the reference's own `bench decode` times its warm in-process loop (median of 3);
 # 3. BLEU of ours (test_2016_flickr, beam 5, batch 32) and the reference's translate output, with `seq2seq bleu`.
 # Decoding needs trained models: --model/--ref-model, else both are trained here for --train-minutes (default 3).
@@ -143,10 +144,11 @@ for setting in "greedy 1 64 small" "greedy 1 1000 large" "beam5 5 32 small" "bea
   measure "ours-decode-$name-$batch-one" "$seq2seq" translate --model "$model" --input "$work/one.fr" --output "$work/one.hyp" \
     --beam "$beam" --batch-size "$batch" --device "$device" --threads 0
   measure "ours-decode-$name-$batch" "$seq2seq" translate --model "$model" --input "$input" --output "$out/ours.$name.$batch.hyp" \
-    --beam "$beam" --batch-size "$batch" --device "$device" --threads 0
+    --beam "$beam" --batch-size "$batch" --device "$device" --threads 0 --stats
   o=$(python3 -c "print(f'{($n - 1) / max(1e-3, $(seconds "ours-decode-$name-$batch") - $(seconds "ours-decode-$name-$batch-one")):.1f}')")
+  stats=$(sed -n 's/.* \([0-9.]*\) sentences\/s.*/\1/p' "$out/ours-decode-$name-$batch.err" | tail -n 1)
   r=$(json "$out/ref-decode-$size.out" "d['$name']['sent_per_s']['median']")
-  echo "| decode $name batch $batch | ours $o sent/s (whole command $(seconds "ours-decode-$name-$batch") s), peak $(peak "ours-decode-$name-$batch") MiB | ref $r sent/s, peak $(peak "ref-decode-$size") MiB (both searches) | ratio $(python3 -c "print(f'{$o / max($r, 1e-9):.2f}')") |" | tee -a "$out/summary.md"
+  echo "| decode $name batch $batch | ours $o sent/s (--stats, one cold pass after loading: ${stats:-n/a}; whole command $(seconds "ours-decode-$name-$batch") s), peak $(peak "ours-decode-$name-$batch") MiB | ref $r sent/s, peak $(peak "ref-decode-$size") MiB (both searches) | ratio $(python3 -c "print(f'{$o / max($r, 1e-9):.2f}')") |" | tee -a "$out/summary.md"
 done
 
 # 4. BLEU of both at beam 5 (batch 32), scored by our sacrebleu-exact BLEU.
