@@ -12,7 +12,7 @@ namespace Seq2Seq.Modeling;
 public sealed class Decoder : nn.Module
 {
     private readonly Embedding embed;
-    private readonly Dropout dropout;
+    private readonly SeededDropout dropout;
     private readonly Linear bridge;
     private readonly GRUCell cell;
     private readonly BahdanauAttention attention;
@@ -31,7 +31,7 @@ public sealed class Decoder : nn.Module
         bool inputFeeding, double dropoutRate) : base(nameof(Decoder))
     {
         embed = nn.Embedding(vocabSize, embeddingDim, padding_idx: SubwordTokenizer.PadId);
-        dropout = nn.Dropout(dropoutRate);
+        dropout = new SeededDropout(dropoutRate);
         bridge = nn.Linear(encoderSize, hidden);
         cell = nn.GRUCell(embeddingDim + (inputFeeding ? hidden : 0), hidden);
         attention = new BahdanauAttention(encoderSize, hidden, attentionDim);

@@ -12,7 +12,7 @@ namespace Seq2Seq.Modeling;
 public sealed class Encoder : nn.Module<Tensor, Tensor, EncoderOutput>
 {
     private readonly Embedding embed;
-    private readonly Dropout dropout;
+    private readonly SeededDropout dropout;
     private readonly GRU rnn;
 
     /// <summary>Output size per source position: hidden × directions.</summary>
@@ -23,7 +23,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor, EncoderOutput>
         : base(nameof(Encoder))
     {
         embed = nn.Embedding(vocabSize, embeddingDim, padding_idx: SubwordTokenizer.PadId);
-        dropout = nn.Dropout(dropoutRate);
+        dropout = new SeededDropout(dropoutRate);
         rnn = nn.GRU(embeddingDim, hidden, numLayers: layers, batchFirst: true, bidirectional: bidirectional,
             dropout: layers > 1 ? dropoutRate : 0.0);
         OutputSize = hidden * (bidirectional ? 2 : 1);

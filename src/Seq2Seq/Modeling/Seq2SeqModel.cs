@@ -48,7 +48,12 @@ public sealed class Seq2SeqModel : nn.Module
         var attentional = new Tensor[steps];
         for (long t = 0; t < steps; t++)
         {
+            // A step's intermediates (keys + query, the attention scores, ...) are released when the step ends;
+            // what back-propagation needs, autograd keeps on its own. Held until the batch ends, the (B, S, A)
+            // sums alone would take tens of MB per batch.
+            using var stepScope = NewDisposeScope();
             (state, _) = decoder.Step(embedded[.., (int)t], state, source);
+            state = state.MoveToOuterDisposeScope();
             attentional[t] = state.Attentional;                                  // (B, H)
         }
         return stack(attentional, dim: 1);                                       // (B, T, H)

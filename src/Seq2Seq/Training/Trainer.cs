@@ -110,12 +110,10 @@ public sealed class Trainer
                 using (var scope = NewDisposeScope())
                 {
                     long started = Stopwatch.GetTimestamp();
-                    using var batch = Batch.Create(trainSet.Source, trainSet.Target, batches[b], device);
-                    long built = Stopwatch.GetTimestamp();
-                    var loss = BatchLoss(model, batch, t.LabelSmoothing) / batch.TrgTokens;
-                    float value = loss.item<float>();
-                    long forwarded = Stopwatch.GetTimestamp();
                     optimizer.zero_grad();
+                    var shards = RunShards(model, trainSet, batches[b], device, t.LabelSmoothing, run.State.Step);
+                    long backwarded = Stopwatch.GetTimestamp();
+                    float value = shards.Sum(r => r.Loss) / shards.Sum(r => r.Tokens);
                     run.State = run.State with { BatchInEpoch = b + 1 };
                     if (!float.IsFinite(value))
                     {
@@ -127,11 +125,11 @@ public sealed class Trainer
                         continue;
                     }
                     badInARow = 0;
-                    loss.backward();
-                    long backwarded = Stopwatch.GetTimestamp();
                     if (t.ClipGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), t.ClipGradNorm);
                     optimizer.step();
-                    window.Add(value * batch.TrgTokens, batch.TrgTokens, batch.Size);
+                    window.Add(value * shards.Sum(r => r.Tokens), shards.Sum(r => r.Tokens), shards.Sum(r => r.Sentences));
+                    // The phases of the first shard stand for all of them; the backward phase runs until the last shard is done.
+                    long built = started + shards[0].DataTicks, forwarded = built + shards[0].ForwardTicks;
                     window.AddPhases(started, built, forwarded, backwarded, Stopwatch.GetTimestamp());
                 }
                 run.State = run.State with { Step = run.State.Step + 1 };
@@ -164,6 +162,70 @@ public sealed class Trainer
         return new TrainingResult(stop!, run.State.Step, run.State.Epoch, run.State.BestScore, run.State.BestStep, interrupted,
             Diverged: badInARow >= t.MaxBadLossesInARow);
     }
+
+    /// <summary>What one shard of a batch contributed: its summed loss, sizes and phase times (Stopwatch ticks).</summary>
+    private readonly record struct ShardResult(float Loss, int Tokens, int Sentences, long DataTicks, long ForwardTicks);
+
+    /// <summary>
+    /// Computes the loss and the gradients of one batch. On the CPU with several threads, the batch is cut into as
+    /// many shards (every n-th sentence, so each gets the same mix of lengths), each run forward and backward on a
+    /// thread of its own with libtorch's pool at one thread; the gradients add up in the parameters' .grad (libtorch
+    /// accumulates under a lock), scaled so that their sum is the gradient of the whole batch's mean token loss.
+    /// Whole shards on separate cores keep both cores busy where splitting every small operation over them leaves
+    /// them waiting on each other. With one or two shards the sum is exactly reproducible (addition commutes).
+    /// Dropout draws from a generator per shard seeded from the seed, step and shard. A shard whose loss is not
+    /// finite skips its backward pass; the caller then drops the whole step.
+    /// </summary>
+    private ShardResult[] RunShards(Seq2SeqModel model, EncodedCorpus trainSet, int[] batch, Device device, double labelSmoothing, int step)
+    {
+        int pool = get_num_threads();
+        int count = device.type == DeviceType.CPU ? Math.Clamp(pool, 1, batch.Length) : 1;
+        var shards = Enumerable.Range(0, count).Select(k => batch.Where((_, i) => i % count == k).ToArray()).ToArray();
+        int tokens = batch.Sum(i => trainSet.Target[i].Length + 1);                // the whole batch's targets, EOS included
+        var results = new ShardResult[count];
+        if (count == 1)
+        {
+            results[0] = RunShard(0);
+            return results;
+        }
+        set_num_threads(1);
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, k =>
+            {
+                set_num_threads(1);   // a pooled thread keeps the size it first saw; make it one here
+                results[k] = RunShard(k);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        finally
+        {
+            set_num_threads(pool);
+        }
+        return results;
+
+        ShardResult RunShard(int k)
+        {
+            using var generator = new Generator(DropoutSeed(config.Seed, step, k));
+            using var dropout = SeededDropout.UseGenerator(generator);
+            using var scope = NewDisposeScope();
+            long started = Stopwatch.GetTimestamp();
+            using var part = Batch.Create(trainSet.Source, trainSet.Target, shards[k], device);
+            long built = Stopwatch.GetTimestamp();
+            var loss = BatchLoss(model, part, labelSmoothing);                    // summed over the shard's targets
+            float value = loss.item<float>();
+            long forwarded = Stopwatch.GetTimestamp();
+            if (float.IsFinite(value)) (loss / tokens).backward();
+            return new ShardResult(value, part.TrgTokens, part.Size, built - started, forwarded - built);
+        }
+    }
+
+    /// <summary>The dropout seed of a shard of a step: a mix of the run's seed, the step and the shard.</summary>
+    internal static ulong DropoutSeed(int seed, int step, int shard) =>
+        unchecked(((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)step * 0xBF58476D1CE4E5B9UL) ^ ((ulong)(uint)shard * 0x94D049BB133111EBUL));
 
     /// <summary>
     /// Teacher-forced token cross-entropy of a batch, summed over its non-pad targets, with label smoothing. Output

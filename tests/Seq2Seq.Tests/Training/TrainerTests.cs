@@ -48,24 +48,28 @@ public class TrainerTests
         return reports.OfType<StepReport>().ToList();
     }
 
-    [Fact]
-    public void SameSeedGivesSameLosses()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]   // two shards of every batch, forward and backward on two threads at once
+    public void SameSeedGivesSameLosses(int threads)
     {
         string a = TestPaths.NewTempDir(), b = TestPaths.NewTempDir();
-        var first = Train(TinySetup(a, 30), new TrainOptions());
-        var second = Train(TinySetup(b, 30), new TrainOptions());
+        var first = Train(TinySetup(a, 30) with { Threads = threads }, new TrainOptions());
+        var second = Train(TinySetup(b, 30) with { Threads = threads }, new TrainOptions());
         Assert.Equal(6, first.Count);
         Assert.Equal(first.Select(r => r.Loss.ToString("F6")), second.Select(r => r.Loss.ToString("F6")));
     }
 
-    [Fact]
-    public void ResumeContinuesWithTheSameLossesAsAnUninterruptedRun()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ResumeContinuesWithTheSameLossesAsAnUninterruptedRun(int threads)
     {
         string whole = TestPaths.NewTempDir(), split = TestPaths.NewTempDir();
-        var uninterrupted = Train(TinySetup(whole, 45), new TrainOptions());
-        Train(TinySetup(split, 20), new TrainOptions());
+        var uninterrupted = Train(TinySetup(whole, 45) with { Threads = threads }, new TrainOptions());
+        Train(TinySetup(split, 20) with { Threads = threads }, new TrainOptions());
         Assert.True(File.Exists(Path.Combine(split, "model", "last.ckpt")));
-        var resumed = Train(TinySetup(split, 45), new TrainOptions(Resume: true));
+        var resumed = Train(TinySetup(split, 45) with { Threads = threads }, new TrainOptions(Resume: true));
         Assert.Equal([25, 30, 35, 40, 45], resumed.Select(r => r.Step));
         Assert.Equal(uninterrupted.Where(r => r.Step > 20).Select(r => r.Loss.ToString("F6")), resumed.Select(r => r.Loss.ToString("F6")));
     }
