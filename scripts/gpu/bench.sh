@@ -3,7 +3,7 @@
 # machine's own PyTorch, in the same run, same data (docs/gpu.md, issue 10):
 #   scripts/gpu/bench.sh [--device cuda] [--out DIR] [--batches N] [--big-batch TOKENS] [--ref-big-batch SENTENCES]
 #                        [--train-minutes M] [--model DIR --ref-model DIR] [--only train|decode] [-- RUN-ON-GPU-OPTIONS...]
-# 1. training target tokens/s (median of 20-batch windows after 10 warm-up batches, as scripts/bench-train.sh) at the
+# 1. training target tokens/s (median of 20-batch windows after 10 warm-up batches, as scripts/bench-vs-reference.sh) at the
 #    reference's batch (64 sentences) and at a speed setting (ours: --big-batch target tokens, default 8000; the
 #    reference: --ref-big-batch sentences, default 550, about as many tokens), and peak GPU memory;
 # 2. decoding sentences/s on test_2016_flickr: greedy at batch 64 and 1000, beam 5 at batch 32 and 256. Ours is timed
