@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using Seq2Seq.Modeling;
+using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;
 

@@ -209,7 +209,7 @@ public sealed class Trainer
 
         ShardResult RunShard(int k)
         {
-            using var generator = new Generator(DropoutSeed(config.Seed, step, k));
+            using var generator = new Generator(DropoutSeed(config.Seed, step, k), device);   // masks are drawn where the tensors live
             using var dropout = SeededDropout.UseGenerator(generator);
             using var scope = NewDisposeScope();
             long started = Stopwatch.GetTimestamp();

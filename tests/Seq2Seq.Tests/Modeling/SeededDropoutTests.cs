@@ -7,21 +7,23 @@ namespace Seq2Seq.Tests.Modeling;
 [Collection(TorchCollection.Name)]
 public class SeededDropoutTests
 {
+    /// <summary>Dropout of <paramref name="x"/> with masks from a generator seeded with <paramref name="seed"/>, on this thread.</summary>
+    private static Tensor Apply(SeededDropout dropout, Tensor x, ulong seed)
+    {
+        using var generator = new Generator(seed);
+        using var use = SeededDropout.UseGenerator(generator);
+        return dropout.call(x);
+    }
+
     [Fact]
     public void TheSameGeneratorSeedGivesTheSameMaskAndKeptValuesAreScaled()
     {
         using var dropout = new SeededDropout(0.25);
         dropout.train();
         using var x = ones(200, 50);
-        Tensor Apply(ulong seed)
-        {
-            using var generator = new Generator(seed);
-            using var use = SeededDropout.UseGenerator(generator);
-            return dropout.call(x);
-        }
-        using var a = Apply(7);
-        using var b = Apply(7);
-        using var c = Apply(8);
+        using var a = Apply(dropout, x, 7);
+        using var b = Apply(dropout, x, 7);
+        using var c = Apply(dropout, x, 8);
         Assert.True(a.eq(b).all().item<bool>());
         Assert.False(a.eq(c).all().item<bool>());
         var values = a.data<float>().ToArray();
@@ -48,17 +50,11 @@ public class SeededDropoutTests
         using var dropout = new SeededDropout(0.5);
         dropout.train();
         using var x = ones(100, 100);
-        Tensor Masked(ulong seed)
-        {
-            using var generator = new Generator(seed);
-            using var use = SeededDropout.UseGenerator(generator);
-            return dropout.call(x);
-        }
-        using var alone = Masked(3);
+        using var alone = Apply(dropout, x, 3);
         Tensor? other = null;
-        var thread = new Thread(() => other = Masked(4));
+        var thread = new Thread(() => other = Apply(dropout, x, 4));
         thread.Start();
-        using var concurrent = Masked(3);
+        using var concurrent = Apply(dropout, x, 3);
         thread.Join();
         Assert.True(alone.eq(concurrent).all().item<bool>());
         Assert.False(alone.eq(other!).all().item<bool>());
