@@ -113,7 +113,9 @@ public sealed class Trainer
                     optimizer.zero_grad();
                     var shards = RunShards(model, trainSet, batches[b], device, t.LabelSmoothing, run.State.Step);
                     long backwarded = Stopwatch.GetTimestamp();
-                    float value = shards.Sum(r => r.Loss) / shards.Sum(r => r.Tokens);
+                    int tokens = shards.Sum(r => r.Tokens);
+                    float lossSum = shards.Sum(r => r.Loss);
+                    float value = lossSum / tokens;
                     run.State = run.State with { BatchInEpoch = b + 1 };
                     if (!float.IsFinite(value))
                     {
@@ -127,7 +129,7 @@ public sealed class Trainer
                     badInARow = 0;
                     if (t.ClipGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), t.ClipGradNorm);
                     optimizer.step();
-                    window.Add(value * shards.Sum(r => r.Tokens), shards.Sum(r => r.Tokens), shards.Sum(r => r.Sentences));
+                    window.Add(lossSum, tokens, shards.Sum(r => r.Sentences));
                     // The phases of the first shard stand for all of them; the backward phase runs until the last shard is done.
                     long built = started + shards[0].DataTicks, forwarded = built + shards[0].ForwardTicks;
                     window.AddPhases(started, built, forwarded, backwarded, Stopwatch.GetTimestamp());
