@@ -41,6 +41,9 @@ internal static class TranslateCommand
             var clock = Stopwatch.StartNew();
             using var translator = flags.Load(parse, parse.GetValue(model)!);
             double loadSeconds = clock.Elapsed.TotalSeconds;
+            if ((alignPath ?? attnPath) is not null && !translator.HasAttention)
+                throw new UserErrorException($"{(alignPath is not null ? "--alignments" : "--attention")}: the model in {parse.GetValue(model)} " +
+                    "has no attention (model.attention: none), so there are no attention weights to write");
             var options = flags.Options(parse, translator) with
             {
                 NBest = parse.GetValue(nbest),
@@ -48,7 +51,7 @@ internal static class TranslateCommand
             };
             if (parse.GetValue(nbest) > options.BeamSize && parse.GetValue(flags.Beam) is null)
                 options = options with { BeamSize = parse.GetValue(nbest) };
-            options.Validate();
+            translator.Validate(options);
 
             using var writer = new OutputFiles(outPath, alignPath, attnPath);
             if (inPath is null && !Console.IsInputRedirected)

@@ -310,8 +310,8 @@ public static partial class ConfigLoader
     {
         ["device"] = ["cpu", "cuda", "auto"],
         ["subwords.type"] = ["bpe"],
-        ["model.rnn_type"] = ["gru"],
-        ["model.attention"] = ["bahdanau"],
+        ["model.rnn_type"] = ["gru", "lstm", "rnn"],
+        ["model.attention"] = ["bahdanau", "luong_dot", "luong_general", "none"],
         ["training.optimizer"] = ["adam"],
         ["training.batch_type"] = ["sentences", "tokens"],
         ["training.eval_metric"] = ["bleu", "loss"],
@@ -404,6 +404,13 @@ public static partial class ConfigLoader
         {
             throw new UserErrorException($"{At(file, lines, "training.learning_rate")}: {Format(config.Training.LearningRate)} is too large " +
                 $"(Adam's first step, learning_rate / (1 - betas[0]), must fit in a float32)");
+        }
+        var m = config.Model;
+        int encoderOutput = m.EncoderHidden * (m.Bidirectional ? 2 : 1);
+        if (m.Attention == "luong_dot" && m.DecoderHidden != encoderOutput)
+        {
+            throw new UserErrorException($"{At(file, lines, "model.attention")}: luong_dot scores h_t·enc_s, so model.decoder_hidden ({m.DecoderHidden}) " +
+                $"must equal the encoder's output size ({m.EncoderHidden}{(m.Bidirectional ? " × 2 directions" : "")} = {encoderOutput}); use luong_general, or change the sizes");
         }
         if (config.Data.Src == config.Data.Trg)
         {

@@ -82,7 +82,10 @@ public sealed record SubwordConfig
 /// <summary>The <c>model:</c> section (the reference architecture by default).</summary>
 public sealed record ModelConfig
 {
-    /// <summary>Recurrent cell: <c>gru</c>.</summary>
+    /// <summary>
+    /// Recurrent cell of encoder and decoder: <c>gru</c>, <c>lstm</c> (its cell state is bridged to the decoder too)
+    /// or <c>rnn</c> (a plain tanh RNN).
+    /// </summary>
     public string RnnType { get; init; } = "gru";
 
     /// <summary>Token embedding size, both sides.</summary>
@@ -103,10 +106,14 @@ public sealed record ModelConfig
     /// <summary>Decoder layers.</summary>
     public int DecoderLayers { get; init; } = 1;
 
-    /// <summary>Attention kind: <c>bahdanau</c>.</summary>
+    /// <summary>
+    /// Attention kind: <c>bahdanau</c> (additive), <c>luong_dot</c> (h_tᵀ enc_s; needs <see cref="DecoderHidden"/> equal
+    /// to the encoder output size), <c>luong_general</c> (h_tᵀ W enc_s) or <c>none</c> (no attention: every step sees
+    /// the encoder's final state instead).
+    /// </summary>
     public string Attention { get; init; } = "bahdanau";
 
-    /// <summary>Hidden size of the additive attention.</summary>
+    /// <summary>Hidden size of the additive (<c>bahdanau</c>) attention; the other kinds do not use it.</summary>
     public int AttentionDim { get; init; } = 512;
 
     /// <summary>Feed the previous attentional vector into the decoder cell.</summary>

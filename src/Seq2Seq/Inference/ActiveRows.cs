@@ -63,5 +63,5 @@ internal sealed class ActiveRows
 
     /// <summary>The same for what every decoding step reads from the source.</summary>
     public static EncodedSource Replace(EncodedSource old, EncodedSource next) =>
-        new(Replace(old.Values, next.Values), Replace(old.Keys, next.Keys), Replace(old.Mask, next.Mask));
+        new(Replace(old.Values, next.Values), next.Keys is null ? null : Replace(old.Keys!, next.Keys), Replace(old.Mask, next.Mask));
 }

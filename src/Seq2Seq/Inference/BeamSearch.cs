@@ -28,6 +28,7 @@ public static class BeamSearch
         int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false, bool keepGreedy = true)
     {
         if (nBest > beamSize) throw new ArgumentException($"nBest ({nBest}) cannot exceed the beam size ({beamSize})");
+        if (keepAttention) model.RequireAttention();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var dev = src.device;
@@ -85,7 +86,7 @@ public static class BeamSearch
             var rows = ((arange(N, device: dev) * K).unsqueeze(1) + origin).view(-1); // (N*K)
             tokensPerStep.Add(sentences.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B, K)
             originsPerStep.Add(sentences.Scatter(origin, slots.expand(B, K)).MoveToOuterDisposeScope()); // (B, K), a left sentence keeps its slots
-            if (keepAttention) attentionPerStep.Add(sentences.Scatter(weights.view(N, K, -1), 0).MoveToOuterDisposeScope()); // (B, K, S)
+            if (keepAttention) attentionPerStep.Add(sentences.Scatter(weights!.view(N, K, -1), 0).MoveToOuterDisposeScope()); // (B, K, S)
             var done = newFinished.all(1);                                        // (N)
             int doneCount = (int)done.sum().item<long>();                         // the one host sync of a step
             state.Dispose();

@@ -18,6 +18,7 @@ public static class GreedySearch
     public static List<Hypothesis> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention = false,
         int minLength = 0)
     {
+        if (keepAttention) model.RequireAttention();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var dev = src.device;
@@ -43,7 +44,7 @@ public static class GreedySearch
             score.index_add_(0, rows.Index, best.masked_fill(done, 0f), 1);
             token = token.masked_fill(done, SubwordTokenizer.PadId);
             outputs.Add(rows.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B)
-            if (keepAttention) attention.Add(rows.Scatter(weights, 0).MoveToOuterDisposeScope()); // (B, S)
+            if (keepAttention) attention.Add(rows.Scatter(weights!, 0).MoveToOuterDisposeScope()); // (B, S)
             var newDone = done.logical_or(token.eq(SubwordTokenizer.EosId)).logical_or(limit.le(t + 1)); // (N)
             int finished = (int)newDone.sum().item<long>();                      // the one host sync of a step
             if (finished == rows.Count) break;

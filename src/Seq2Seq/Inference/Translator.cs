@@ -22,6 +22,7 @@ public sealed class Translator : IDisposable
 {
     private readonly Seq2SeqModel model;
     private readonly Device device;
+    private readonly string configFile;
 
     /// <summary>The config the model was trained with.</summary>
     public Seq2SeqConfig Config { get; }
@@ -32,9 +33,10 @@ public sealed class Translator : IDisposable
     /// <summary>Target-side subwords.</summary>
     public SubwordTokenizer TargetTokenizer { get; }
 
-    private Translator(Seq2SeqConfig config, Seq2SeqModel model, SubwordTokenizer src, SubwordTokenizer trg, Device device)
+    private Translator(Seq2SeqConfig config, string configFile, Seq2SeqModel model, SubwordTokenizer src, SubwordTokenizer trg, Device device)
     {
         Config = config;
+        this.configFile = configFile;
         this.model = model;
         SourceTokenizer = src;
         TargetTokenizer = trg;
@@ -60,7 +62,7 @@ public sealed class Translator : IDisposable
         Checkpoint.Load(path, model);
         model.to(dev);
         model.eval();
-        return new Translator(config, model, src, trg, dev);
+        return new Translator(config, dir.ConfigFile, model, src, trg, dev);
     }
 
     /// <summary>The decoding settings of the model's config (<c>testing:</c> section).</summary>
@@ -80,17 +82,33 @@ public sealed class Translator : IDisposable
     public Device Device => device;
 
     /// <summary>
+    /// Whether the model has attention weights to give (<see cref="DecodingOptions.KeepAttention"/>, alignments);
+    /// false for <c>model.attention: none</c>.
+    /// </summary>
+    public bool HasAttention => model.HasAttention;
+
+    /// <summary>Checks <paramref name="options"/> against their ranges and against what this model can give.</summary>
+    /// <exception cref="UserErrorException">An option is out of range, or attention is asked of a model without it.</exception>
+    public void Validate(DecodingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.KeepAttention && !HasAttention)
+            throw new UserErrorException($"{configFile}: model.attention is none: this model has no attention weights, so no alignments or attention matrices");
+    }
+
+    /// <summary>
     /// Translates <paramref name="sentences"/>; result i belongs to sentence i. An empty (or all-space) sentence
     /// gives an empty translation with score 0 without running the model. Identical sentences in one call are
     /// decoded once and share their result. Sources longer than <see cref="DecodingOptions.MaxSourceLength"/>
     /// subwords are cut to it. Never drops or reorders a sentence.
     /// </summary>
-    /// <exception cref="UserErrorException">An option is out of range.</exception>
+    /// <exception cref="UserErrorException">An option is out of range, or attention is asked of a model without it.</exception>
     public IReadOnlyList<Translation> Translate(IReadOnlyList<string> sentences, DecodingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sentences);
         options ??= DefaultOptions;
-        options.Validate();
+        Validate(options);
         var results = new Translation[sentences.Count];
         var unique = new Dictionary<string, int>(StringComparer.Ordinal);
         var ids = new List<int[]>();
@@ -145,7 +163,7 @@ public sealed class Translator : IDisposable
         ArgumentNullException.ThrowIfNull(sentences);
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         options ??= DefaultOptions;
-        options.Validate();
+        Validate(options);
         return Chunks(sentences, options, chunkSize);
     }
 

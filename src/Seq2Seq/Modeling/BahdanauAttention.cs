@@ -7,7 +7,7 @@ namespace Seq2Seq.Modeling;
 /// Additive attention (Bahdanau et al. 2015): e_s = vᵀ tanh(W_k k_s + W_q q). The keys are projected once
 /// per batch (<see cref="ProjectKeys"/>); each step only projects the query. Source padding gets weight 0.
 /// </summary>
-public sealed class BahdanauAttention : nn.Module
+public sealed class BahdanauAttention : Attention
 {
     private readonly Linear keyLayer;
     private readonly Linear queryLayer;
@@ -23,19 +23,13 @@ public sealed class BahdanauAttention : nn.Module
     }
 
     /// <summary>Projects the encoder outputs once per batch: (B, S, K) → (B, S, A).</summary>
-    public Tensor ProjectKeys(Tensor encoderOutput) => keyLayer.call(encoderOutput);
+    public override Tensor ProjectKeys(Tensor encoderOutput) => keyLayer.call(encoderOutput);
 
-    /// <summary>
-    /// Attends with <paramref name="query"/> (B, Q) over the source. Returns the context (B, K) and the
-    /// weights (B, S); <paramref name="mask"/> (B, S) is true at real source positions.
-    /// </summary>
-    public (Tensor Context, Tensor Weights) Attend(Tensor query, Tensor keys, Tensor values, Tensor mask)
+    /// <inheritdoc />
+    public override (Tensor Context, Tensor Weights) Attend(Tensor query, Tensor? keys, Tensor values, Tensor mask)
     {
         var q = queryLayer.call(query).unsqueeze(1);                             // (B, 1, A)
-        var energy = energyLayer.call(tanh(keys + q)).squeeze(2);                // (B, S)
-        energy = energy.masked_fill(mask.logical_not(), float.NegativeInfinity); // (B, S)
-        var weights = softmax(energy, dim: -1);                                  // (B, S)
-        var context = bmm(weights.unsqueeze(1), values).squeeze(1);              // (B, K)
-        return (context, weights);
+        var energy = energyLayer.call(tanh(keys! + q)).squeeze(2);               // (B, S)
+        return Weigh(energy, values, mask);                                      // (B, K), (B, S)
     }
 }

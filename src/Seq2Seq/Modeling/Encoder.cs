@@ -6,26 +6,33 @@ using static TorchSharp.torch;
 namespace Seq2Seq.Modeling;
 
 /// <summary>
-/// Embedding → dropout → (bidirectional) GRU over packed sequences. Returns every position's output
-/// and the final state of each direction, concatenated.
+/// Embedding → dropout → (bidirectional) GRU, LSTM or tanh RNN over packed sequences. Returns every position's
+/// output and the final state of each direction, concatenated (and the LSTM's final cell state likewise).
 /// </summary>
 public sealed class Encoder : nn.Module<Tensor, Tensor, EncoderOutput>
 {
     private readonly Embedding embed;
     private readonly SeededDropout dropout;
-    private readonly GRU rnn;
+    private readonly nn.Module rnn;   // GRU, LSTM or RNN (the field name keeps GRU checkpoints loading)
 
     /// <summary>Output size per source position: hidden × directions.</summary>
     public long OutputSize { get; }
 
-    /// <summary>Builds the encoder.</summary>
-    public Encoder(long vocabSize, long embeddingDim, long hidden, long layers, bool bidirectional, double dropoutRate)
-        : base(nameof(Encoder))
+    /// <summary>Builds the encoder; <paramref name="rnnType"/> is <c>gru</c>, <c>lstm</c> or <c>rnn</c> (tanh).</summary>
+    public Encoder(long vocabSize, long embeddingDim, long hidden, long layers, bool bidirectional, double dropoutRate,
+        string rnnType = "gru") : base(nameof(Encoder))
     {
         embed = nn.Embedding(vocabSize, embeddingDim, padding_idx: SubwordTokenizer.PadId);
         dropout = new SeededDropout(dropoutRate);
-        rnn = nn.GRU(embeddingDim, hidden, numLayers: layers, batchFirst: true, bidirectional: bidirectional,
-            dropout: layers > 1 ? dropoutRate : 0.0);
+        double between = layers > 1 ? dropoutRate : 0.0;
+        rnn = rnnType switch
+        {
+            "gru" => nn.GRU(embeddingDim, hidden, numLayers: layers, batchFirst: true, bidirectional: bidirectional, dropout: between),
+            "lstm" => nn.LSTM(embeddingDim, hidden, numLayers: layers, batchFirst: true, bidirectional: bidirectional, dropout: between),
+            "rnn" => nn.RNN(embeddingDim, hidden, numLayers: layers, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true,
+                bidirectional: bidirectional, dropout: between),
+            _ => throw new UserErrorException($"model.rnn_type: unknown value '{rnnType}'"),
+        };
         OutputSize = hidden * (bidirectional ? 2 : 1);
         RegisterComponents();
     }
@@ -35,21 +42,31 @@ public sealed class Encoder : nn.Module<Tensor, Tensor, EncoderOutput>
     {
         var x = dropout.call(embed.call(src));                                   // (B, S, E)
         var packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first: true, enforce_sorted: false);
-        var (packedOut, hN) = rnn.call(packed);                                  // hN: (layers*dirs, B, H)
+        nn.utils.rnn.PackedSequence packedOut;
+        Tensor hN;                                                               // (layers*dirs, B, H)
+        Tensor? cN = null;                                                       // (layers*dirs, B, H), LSTM only
+        switch (rnn)
+        {
+            case GRU gru: (packedOut, hN) = gru.call(packed); break;
+            case LSTM lstm: (packedOut, hN, cN) = lstm.call(packed); break;
+            default: (packedOut, hN) = ((RNN)rnn).call(packed); break;
+        }
         var (output, _) = nn.utils.rnn.pad_packed_sequence(packedOut, batch_first: true,
             total_length: src.shape[1]);                                         // (B, S, dirs*H)
-        long dirs = OutputSize / hN.shape[2];
-        // The last layer's final state in each direction: (B, dirs*H).
-        var final = dirs == 2
-            ? torch.cat([hN[^2], hN[^1]], dim: -1)                               // (B, 2H)
-            : hN[^1];                                                            // (B, H)
         packed.Dispose();
         packedOut.Dispose();
-        return new EncoderOutput(output, final);
+        return new EncoderOutput(output, LastLayer(hN), cN is null ? null : LastLayer(cN));
     }
+
+    /// <summary>The last layer's final state in each direction, concatenated: (layers*dirs, B, H) → (B, dirs*H).</summary>
+    private Tensor LastLayer(Tensor states) =>
+        OutputSize / states.shape[2] == 2
+            ? torch.cat([states[^2], states[^1]], dim: -1)                       // (B, 2H)
+            : states[^1];                                                        // (B, H)
 }
 
 /// <summary>What the encoder returns: per-position outputs and the final summary state.</summary>
 /// <param name="Output">(batch, src_len, dirs*hidden)</param>
-/// <param name="Final">(batch, dirs*hidden)</param>
-public readonly record struct EncoderOutput(Tensor Output, Tensor Final);
+/// <param name="Final">(batch, dirs*hidden): the last layer's final hidden state of each direction.</param>
+/// <param name="FinalCell">(batch, dirs*hidden): the same for the LSTM's cell state; null for GRU and RNN.</param>
+public readonly record struct EncoderOutput(Tensor Output, Tensor Final, Tensor? FinalCell = null);

@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Seq2Seq.Modeling;
 
-/// <summary>The translation model: <see cref="Encoder"/> → bridge → <see cref="Decoder"/> with attention.</summary>
+/// <summary>
+/// The translation model: <see cref="Encoder"/> → bridge → <see cref="Decoder"/> with attention. The cell type
+/// (<c>model.rnn_type</c>) and the attention kind (<c>model.attention</c>) come from the config.
+/// </summary>
 public sealed class Seq2SeqModel : nn.Module
 {
     private readonly Encoder encoder;
@@ -19,17 +22,26 @@ public sealed class Seq2SeqModel : nn.Module
     public Seq2SeqModel(ModelConfig config, long srcVocab, long trgVocab) : base(nameof(Seq2SeqModel))
     {
         encoder = new Encoder(srcVocab, config.EmbeddingDim, config.EncoderHidden, config.EncoderLayers,
-            config.Bidirectional, config.Dropout);
-        decoder = new Decoder(trgVocab, config.EmbeddingDim, config.DecoderHidden, encoder.OutputSize,
-            config.AttentionDim, config.InputFeeding, config.Dropout);
+            config.Bidirectional, config.Dropout, config.RnnType);
+        decoder = new Decoder(config, trgVocab, encoder.OutputSize);
         RegisterComponents();
+    }
+
+    /// <summary>Whether decoding steps give attention weights (false for <c>model.attention: none</c>).</summary>
+    public bool HasAttention => decoder.HasAttention;
+
+    /// <summary>Throws a <see cref="UserErrorException"/> when the model has no attention weights to give.</summary>
+    public void RequireAttention()
+    {
+        if (!HasAttention)
+            throw new UserErrorException("the model has no attention (model.attention: none), so there are no attention weights or alignments to give");
     }
 
     /// <summary>Encodes a source batch (B, S) with CPU lengths (B) into what decoding needs.</summary>
     public (EncodedSource Source, DecoderState State) Encode(Tensor src, Tensor lengths)
     {
         var encoded = encoder.call(src, lengths);                                // (B, S, K), (B, K)
-        return (decoder.Prepare(encoded, src), decoder.InitialState(encoded.Final));
+        return (decoder.Prepare(encoded, src), decoder.InitialState(encoded));
     }
 
     /// <summary>Teacher-forced logits for target inputs (B, T): returns (B, T, V).</summary>
