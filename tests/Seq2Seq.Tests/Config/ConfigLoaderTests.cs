@@ -145,9 +145,9 @@ public class ConfigLoaderTests
     [Fact]
     public void BadEnumValuesListTheAllowedOnes()
     {
-        Assert.Equal("configs/x.yaml:8: model.rnn_type: unknown value 'gur' (allowed: gru)",
+        Assert.Equal("configs/x.yaml:8: model.rnn_type: unknown value 'gur' (allowed: gru, lstm, rnn)",
             Error(Minimal + "model:\n  rnn_type: gur\n"));
-        Assert.Equal("configs/x.yaml:8: model.attention: unknown value 'luong' (allowed: bahdanau)",
+        Assert.Equal("configs/x.yaml:8: model.attention: unknown value 'luong' (allowed: bahdanau, luong_dot, luong_general, none)",
             Error(Minimal + "model:\n  attention: luong\n"));
         Assert.Equal("configs/x.yaml:8: subwords.type: unknown value 'spm' (allowed: bpe)",
             Error(Minimal + "subwords:\n  type: spm\n"));
