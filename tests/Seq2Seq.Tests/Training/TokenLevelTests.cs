@@ -1,9 +1,9 @@
 using Seq2Seq.Config;
 using Seq2Seq.Data;
 using Seq2Seq.Inference;
-using CliProcess = Seq2Seq.Tests.Robustness.Cli;
 using Seq2Seq.Text;
 using Seq2Seq.Training;
+using CliProcess = Seq2Seq.Tests.Robustness.Cli;
 
 namespace Seq2Seq.Tests.Training;
 
