@@ -23,8 +23,8 @@ internal static class CheckpointCommand
             var dir = new ModelDirectory(parse.GetValue(dirArg)!);
             if (!File.Exists(dir.ConfigFile)) throw new UserErrorException($"{dir.ConfigFile}: missing; is {dir.Path} a model directory?");
             var config = ConfigLoader.Load(dir.ConfigFile);
-            var src = SubwordTokenizer.Load(dir.Path, ModelDirectory.SourcePrefix);
-            var trg = SubwordTokenizer.Load(dir.Path, ModelDirectory.TargetPrefix);
+            var src = TextTokenizer.Load(config.Subwords.SourceLevel, dir.Path, ModelDirectory.SourcePrefix);
+            var trg = TextTokenizer.Load(config.Subwords.TargetLevel, dir.Path, ModelDirectory.TargetPrefix);
             var files = Directory.GetFiles(dir.Path, "*.ckpt").OrderBy(f => f, StringComparer.Ordinal).ToList();
             if (files.Count == 0) throw new UserErrorException($"{dir.Path}: no checkpoint");
             TextWriter output = parse.InvocationConfiguration.Output;

@@ -41,6 +41,11 @@ internal sealed class TrainingDisplay(TextWriter output) : IProgress<TrainingEve
                 }
                 output.WriteLine($"{v.Step,6} | {v.Epoch,5} | {v.Loss,8:F4} | {v.Perplexity,6:F2} | {v.Bleu,8:F2} | {v.LearningRate,8:G3} | {v.Seconds,4:F0}{(v.IsBest ? "  *best*" : "")}");
                 break;
+            case DataReport d:
+                CloseLine();
+                output.WriteLine(d.ToString());
+                output.WriteLine(d.UnknownShares());
+                break;
             case TrainingNotice n:
                 CloseLine();
                 output.WriteLine(n.IsWarning ? $"warning: {n.Message}" : n.Message);

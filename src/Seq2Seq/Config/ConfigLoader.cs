@@ -305,11 +305,16 @@ public static partial class ConfigLoader
 
     private enum Check { Positive, NonNegative, UnitOpen, UnitHalfOpen }
 
-    /// <summary>Allowed values of the enumerated string keys.</summary>
+    /// <summary>The token levels of <c>subwords.type</c>, <c>src_type</c> and <c>trg_type</c>.</summary>
+    private static readonly string[] TokenLevels = ["bpe", "char", "word"];
+
+    /// <summary>Allowed values of the enumerated string keys (a key that may be null is checked only when set).</summary>
     private static readonly Dictionary<string, string[]> Choices = new()
     {
         ["device"] = ["cpu", "cuda", "auto"],
-        ["subwords.type"] = ["bpe"],
+        ["subwords.type"] = TokenLevels,
+        ["subwords.src_type"] = TokenLevels,
+        ["subwords.trg_type"] = TokenLevels,
         ["model.rnn_type"] = ["gru", "lstm", "rnn"],
         ["model.attention"] = ["bahdanau", "luong_dot", "luong_general", "none"],
         ["training.optimizer"] = ["adam"],
@@ -372,7 +377,10 @@ public static partial class ConfigLoader
         }
         foreach (var (key, allowed) in Choices)
         {
-            var value = (string)values[key]!;
+            if (values[key] is not string value)
+            {
+                continue;
+            }
             if (!allowed.Contains(value, StringComparer.Ordinal))
             {
                 var hint = Suggest(value, allowed, null);
@@ -392,6 +400,14 @@ public static partial class ConfigLoader
             if (!ok)
             {
                 throw new UserErrorException($"{At(file, lines, key)}: {rule}, got {Format(values[key]!)}");
+            }
+        }
+        foreach (var key in new[] { "subwords.src_vocab_size", "subwords.trg_vocab_size" })
+        {
+            if ((int)values[key]! <= Text.TextTokenizer.SpecialTokens.Count)
+            {
+                throw new UserErrorException($"{At(file, lines, key)}: must be more than {Text.TextTokenizer.SpecialTokens.Count} " +
+                    $"(the special tokens {string.Join(" ", Text.TextTokenizer.SpecialTokens)} take that many ids), got {values[key]}");
             }
         }
         var betas = config.Training.Betas;

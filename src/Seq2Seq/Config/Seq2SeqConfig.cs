@@ -1,3 +1,5 @@
+using Seq2Seq.Text;
+
 namespace Seq2Seq.Config;
 
 // The YAML schema, one record per section. YAML keys are the snake_case form of the property
@@ -25,7 +27,7 @@ public sealed record Seq2SeqConfig
     /// <summary>Where the corpora are and how they are filtered.</summary>
     public DataConfig Data { get; init; } = new();
 
-    /// <summary>How text becomes subword ids.</summary>
+    /// <summary>How text becomes token ids: BPE subwords, characters or words, per side.</summary>
     public SubwordConfig Subwords { get; init; } = new();
 
     /// <summary>Network shape.</summary>
@@ -56,27 +58,54 @@ public sealed record DataConfig
     /// <summary>Target language suffix, e.g. <c>en</c>. Required.</summary>
     public string Trg { get; init; } = "";
 
-    /// <summary>Training pairs with more subwords than this on either side are skipped.</summary>
+    /// <summary>Training pairs with more tokens than this on either side are skipped (subwords, characters or words: see <see cref="SubwordConfig.Type"/>).</summary>
     public int MaxLength { get; init; } = 50;
 
     /// <summary>Lowercase all text before subword learning and encoding.</summary>
     public bool Lowercase { get; init; }
 }
 
-/// <summary>The <c>subwords:</c> section.</summary>
+/// <summary>
+/// The <c>subwords:</c> section: what a token is on each side, and how large the vocabularies get. <c>type</c> sets
+/// both sides; <c>src_type</c> / <c>trg_type</c>, when given, override it for one side (e.g. characters in,
+/// words out). Model directories written before these keys existed hold BPE on both sides, the default.
+/// </summary>
 public sealed record SubwordConfig
 {
-    /// <summary>Subword kind: <c>bpe</c>.</summary>
+    /// <summary>
+    /// Token level of both sides: <c>bpe</c> (byte-pair-encoding subwords, a merges file next to the vocabulary),
+    /// <c>char</c> (every character a token, a space the visible token ▁, text round-trips exactly) or <c>word</c>
+    /// (whitespace-separated words; rare ones become &lt;unk&gt;, whose share of the dev set is reported).
+    /// </summary>
     public string Type { get; init; } = "bpe";
 
-    /// <summary>Target source vocabulary size (special tokens, characters and merges together).</summary>
+    /// <summary>Token level of the source side; <c>null</c> (the default) = <see cref="Type"/>.</summary>
+    public string? SrcType { get; init; }
+
+    /// <summary>Token level of the target side; <c>null</c> (the default) = <see cref="Type"/>.</summary>
+    public string? TrgType { get; init; }
+
+    /// <summary>
+    /// Source vocabulary size, special tokens included: the size BPE learns to (characters and merges together);
+    /// for <c>char</c> and <c>word</c> a limit: the most frequent characters or words are kept, up to this many.
+    /// </summary>
     public int SrcVocabSize { get; init; } = 8000;
 
-    /// <summary>Target target-side vocabulary size.</summary>
+    /// <summary>Target vocabulary size (see <see cref="SrcVocabSize"/>).</summary>
     public int TrgVocabSize { get; init; } = 8000;
 
-    /// <summary>A pair must occur at least this often to be merged.</summary>
+    /// <summary>
+    /// For <c>bpe</c>, a pair must occur at least this often to be merged; for <c>char</c> and <c>word</c>, a
+    /// character or word must occur at least this often in the training text to enter the vocabulary (rarer ones
+    /// become &lt;unk&gt;).
+    /// </summary>
     public int MinFrequency { get; init; } = 2;
+
+    /// <summary>The source side's token level: <see cref="SrcType"/>, or <see cref="Type"/> when that is not set.</summary>
+    public TokenLevel SourceLevel => TextTokenizer.ParseLevel(SrcType ?? Type);
+
+    /// <summary>The target side's token level: <see cref="TrgType"/>, or <see cref="Type"/> when that is not set.</summary>
+    public TokenLevel TargetLevel => TextTokenizer.ParseLevel(TrgType ?? Type);
 }
 
 /// <summary>The <c>model:</c> section (the reference architecture by default).</summary>

@@ -44,15 +44,17 @@ public sealed class ParallelCorpus
     }
 
     /// <summary>
-    /// Encodes to subword ids, skipping empty pairs and pairs longer than <paramref name="maxLength"/>
-    /// subwords on either side (0 = no limit); the report counts what was skipped.
+    /// Encodes to token ids, skipping empty pairs and pairs longer than <paramref name="maxLength"/>
+    /// tokens on either side (0 = no limit); the report counts what was skipped, and the tokens and
+    /// &lt;unk&gt; tokens of the kept pairs.
     /// </summary>
-    public EncodedCorpus Encode(SubwordTokenizer srcTokenizer, SubwordTokenizer trgTokenizer, int maxLength)
+    public EncodedCorpus Encode(TextTokenizer srcTokenizer, TextTokenizer trgTokenizer, int maxLength)
     {
         var src = new List<int[]>(Count);
         var trg = new List<int[]>(Count);
         var kept = new List<int>(Count);
         int empty = 0, tooLong = 0;
+        long srcTokens = 0, srcUnknown = 0, trgTokens = 0, trgUnknown = 0;
         for (int i = 0; i < Count; i++)
         {
             if (string.IsNullOrWhiteSpace(Source[i]) || string.IsNullOrWhiteSpace(Target[i]))
@@ -70,21 +72,50 @@ public sealed class ParallelCorpus
             src.Add(s);
             trg.Add(t);
             kept.Add(i);
+            srcTokens += s.Length;
+            trgTokens += t.Length;
+            srcUnknown += s.Count(id => id == TextTokenizer.UnkId);
+            trgUnknown += t.Count(id => id == TextTokenizer.UnkId);
         }
-        return new EncodedCorpus(src, trg, kept, new CorpusReport(Count, src.Count, empty, tooLong));
+        var report = new CorpusReport(Count, src.Count, empty, tooLong)
+        {
+            SourceTokens = srcTokens,
+            SourceUnknown = srcUnknown,
+            TargetTokens = trgTokens,
+            TargetUnknown = trgUnknown,
+        };
+        return new EncodedCorpus(src, trg, kept, report);
     }
 }
 
-/// <summary>Subword ids of the kept pairs (no BOS/EOS added yet) and, for each, its line index in the corpus.</summary>
+/// <summary>Token ids of the kept pairs (no BOS/EOS added yet) and, for each, its line index in the corpus.</summary>
 public sealed record EncodedCorpus(IReadOnlyList<int[]> Source, IReadOnlyList<int[]> Target, IReadOnlyList<int> Lines, CorpusReport Report)
 {
     /// <summary>Number of kept pairs.</summary>
     public int Count => Source.Count;
 }
 
-/// <summary>How many pairs were read, kept and skipped (and why).</summary>
+/// <summary>How many pairs were read, kept and skipped (and why), and how many of the kept pairs' tokens are &lt;unk&gt;.</summary>
 public sealed record CorpusReport(int Read, int Kept, int SkippedEmpty, int SkippedTooLong)
 {
+    /// <summary>Source tokens of the kept pairs (no EOS).</summary>
+    public long SourceTokens { get; init; }
+
+    /// <summary>How many of <see cref="SourceTokens"/> are &lt;unk&gt;.</summary>
+    public long SourceUnknown { get; init; }
+
+    /// <summary>Target tokens of the kept pairs (no EOS).</summary>
+    public long TargetTokens { get; init; }
+
+    /// <summary>How many of <see cref="TargetTokens"/> are &lt;unk&gt;.</summary>
+    public long TargetUnknown { get; init; }
+
+    /// <summary>The share of source tokens that are &lt;unk&gt;, 0 to 1 (0 when there are none).</summary>
+    public double SourceUnknownShare => SourceTokens == 0 ? 0 : (double)SourceUnknown / SourceTokens;
+
+    /// <summary>The share of target tokens that are &lt;unk&gt;, 0 to 1 (0 when there are none).</summary>
+    public double TargetUnknownShare => TargetTokens == 0 ? 0 : (double)TargetUnknown / TargetTokens;
+
     /// <inheritdoc />
     public override string ToString() =>
         $"{Kept} of {Read} pairs kept ({SkippedEmpty} empty, {SkippedTooLong} too long skipped)";

@@ -27,13 +27,13 @@ public sealed class Translator : IDisposable
     /// <summary>The config the model was trained with.</summary>
     public Seq2SeqConfig Config { get; }
 
-    /// <summary>Source-side subwords.</summary>
-    public SubwordTokenizer SourceTokenizer { get; }
+    /// <summary>Source-side tokens (BPE subwords, characters or words, as the config's <c>subwords:</c> says).</summary>
+    public TextTokenizer SourceTokenizer { get; }
 
-    /// <summary>Target-side subwords.</summary>
-    public SubwordTokenizer TargetTokenizer { get; }
+    /// <summary>Target-side tokens.</summary>
+    public TextTokenizer TargetTokenizer { get; }
 
-    private Translator(Seq2SeqConfig config, string configFile, Seq2SeqModel model, SubwordTokenizer src, SubwordTokenizer trg, Device device)
+    private Translator(Seq2SeqConfig config, string configFile, Seq2SeqModel model, TextTokenizer src, TextTokenizer trg, Device device)
     {
         Config = config;
         this.configFile = configFile;
@@ -53,8 +53,8 @@ public sealed class Translator : IDisposable
         if (!Directory.Exists(dir.Path)) throw new UserErrorException($"{dir.Path}: no such model directory");
         if (!File.Exists(dir.ConfigFile)) throw new UserErrorException($"{dir.ConfigFile}: missing; is {dir.Path} a model directory written by 'seq2seq train'?");
         var config = ConfigLoader.Load(dir.ConfigFile);
-        var src = SubwordTokenizer.Load(dir.Path, ModelDirectory.SourcePrefix);
-        var trg = SubwordTokenizer.Load(dir.Path, ModelDirectory.TargetPrefix);
+        var src = TextTokenizer.Load(config.Subwords.SourceLevel, dir.Path, ModelDirectory.SourcePrefix);
+        var trg = TextTokenizer.Load(config.Subwords.TargetLevel, dir.Path, ModelDirectory.TargetPrefix);
         var dev = ComputeDevice.Resolve(device ?? config.Device);
         var model = new Seq2SeqModel(config.Model, src.VocabSize, trg.VocabSize);
         string path = dir.Combine(checkpoint);
@@ -147,7 +147,12 @@ public sealed class Translator : IDisposable
                 results[i] = done[slot[i]];
                 continue;
             }
-            var empty = new Translation("", 0, [], [], options.KeepAttention ? [] : null) { LogProbability = 0 };
+            var empty = new Translation("", 0, [], [], options.KeepAttention ? [] : null)
+            {
+                LogProbability = 0,
+                SourceLevel = SourceTokenizer.Level,
+                TargetLevel = TargetTokenizer.Level,
+            };
             results[i] = empty with { NBest = [empty] };
         }
         return results;
@@ -216,6 +221,8 @@ public sealed class Translator : IDisposable
         {
             LogProbability = h.Score,
             SourceTruncated = truncated,
+            SourceLevel = SourceTokenizer.Level,
+            TargetLevel = TargetTokenizer.Level,
         };
 
     /// <inheritdoc />
@@ -228,8 +235,8 @@ public sealed class Translator : IDisposable
 /// The score the search ranked by: the log-probability divided by the GNMT length penalty ((5 + len) / 6)^α for
 /// beam search, the plain log-probability for greedy search (or α = 0). Higher is better; 0 for an empty input.
 /// </param>
-/// <param name="Tokens">Output subwords (with their ▁ word markers), EOS excluded.</param>
-/// <param name="SourceTokens">Input subwords as decoded (after lowercasing and truncation).</param>
+/// <param name="Tokens">Output tokens, EOS excluded: subwords with their ▁ word markers, characters (a space is "▁") or words.</param>
+/// <param name="SourceTokens">Input tokens as encoded (after lowercasing and truncation).</param>
 /// <param name="Attention">
 /// Attention weights when <see cref="DecodingOptions.KeepAttention"/> is set: one row per output subword plus the
 /// EOS step (when EOS was generated), over the source subwords plus the source EOS; each row sums to 1.
@@ -239,6 +246,12 @@ public sealed record Translation(string Text, double Score, IReadOnlyList<string
 {
     /// <summary>Total log-probability of the output subwords (and EOS when generated) under the model.</summary>
     public double LogProbability { get; init; }
+
+    /// <summary>What a token of <see cref="SourceTokens"/> is (how <see cref="Alignment"/> groups them into words).</summary>
+    public TokenLevel SourceLevel { get; init; } = TokenLevel.Bpe;
+
+    /// <summary>What a token of <see cref="Tokens"/> is.</summary>
+    public TokenLevel TargetLevel { get; init; } = TokenLevel.Bpe;
 
     /// <summary>True when the source was longer than <see cref="DecodingOptions.MaxSourceLength"/> and only its beginning was translated.</summary>
     public bool SourceTruncated { get; init; }
@@ -256,5 +269,5 @@ public sealed record Translation(string Text, double Score, IReadOnlyList<string
     /// <exception cref="InvalidOperationException">The translation was made without <see cref="DecodingOptions.KeepAttention"/>.</exception>
     public List<(int Source, int Target)> Alignment() =>
         WordAlignment.Compute(SourceTokens, Tokens,
-            Attention ?? throw new InvalidOperationException("no attention: translate with KeepAttention = true"));
+            Attention ?? throw new InvalidOperationException("no attention: translate with KeepAttention = true"), SourceLevel, TargetLevel);
 }

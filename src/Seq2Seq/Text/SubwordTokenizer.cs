@@ -1,12 +1,10 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 
 namespace Seq2Seq.Text;
 
 /// <summary>
-/// Byte-pair-encoding subwords: learned here from training text (<see cref="Learn"/>), stored as
+/// The <c>bpe</c> token level: byte-pair-encoding subwords, learned here from training text (<see cref="Learn"/>), stored as
 /// <c>{prefix}.vocab.json</c> + <c>{prefix}.merges.txt</c> (the Hugging Face / GPT-2 file formats),
 /// and applied with Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>.
 /// </summary>
@@ -19,47 +17,28 @@ namespace Seq2Seq.Text;
 /// "dog." is "▁dog" + "."; merges files learned before that rule say so by their header and keep
 /// being applied within whole words. Tabs and
 /// other whitespace are ordinary characters inside a word.</para>
-/// <para>Characters never seen in training encode to <see cref="UnkId"/> (one id per character) and
+/// <para>Characters never seen in training encode to <see cref="TextTokenizer.UnkId"/> (one id per character) and
 /// decode as "&lt;unk&gt;". The characters ▁, '\r' and '\n' never enter the vocabulary (▁ would
-/// decode as a space; the merges file is line based), so they always encode to <see cref="UnkId"/>.</para>
+/// decode as a space; the merges file is line based), so they always encode to <see cref="TextTokenizer.UnkId"/>.</para>
 /// <para>Instances are immutable; <see cref="Encode"/> and <see cref="Decode"/> may be called from
 /// several threads.</para>
 /// </remarks>
-public sealed class SubwordTokenizer
+public sealed class SubwordTokenizer : TextTokenizer
 {
-    /// <summary>Id of the padding token "&lt;pad&gt;".</summary>
-    public const int PadId = 0;
-
-    /// <summary>Id of the unknown token "&lt;unk&gt;", given to characters never seen in training.</summary>
-    public const int UnkId = 1;
-
-    /// <summary>Id of the beginning-of-sentence token "&lt;s&gt;".</summary>
-    public const int BosId = 2;
-
-    /// <summary>Id of the end-of-sentence token "&lt;/s&gt;".</summary>
-    public const int EosId = 3;
-
-    /// <summary>The special tokens, indexed by their ids (<see cref="PadId"/> .. <see cref="EosId"/>).</summary>
-    public static IReadOnlyList<string> SpecialTokens { get; } = ["<pad>", "<unk>", "<s>", "</s>"];
-
-    /// <summary>The word-boundary marker ▁ (U+2581) that starts every word-initial subword.</summary>
-    public const char WordMarker = WordBoundary.Marker;
-
     private const string MergesHeader = "#version: 0.2";
 
     // Marks merges learned with punctuation and digits split off words (every tokenizer learned now); files
     // without it come from before, and are applied the way they were learned: within whole words.
     private const string SplitScriptsMark = " split=scripts";
 
-    private readonly string[] _tokens;
     private readonly List<(string Left, string Right)> _merges;
     private readonly BpeTokenizer _bpe;
 
     private readonly bool _splitScripts;
 
     private SubwordTokenizer(string[] tokens, List<(string Left, string Right)> merges, bool splitScripts)
+        : base(tokens)
     {
-        _tokens = tokens;
         _merges = merges;
         _splitScripts = splitScripts;
         var vocabulary = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
@@ -79,8 +58,8 @@ public sealed class SubwordTokenizer
         });
     }
 
-    /// <summary>Number of ids: specials, characters and merged subwords.</summary>
-    public int VocabSize => _tokens.Length;
+    /// <inheritdoc />
+    public override TokenLevel Level => TokenLevel.Bpe;
 
     /// <summary>Number of learned merges (ranked as in <c>merges.txt</c>).</summary>
     public int MergeCount => _merges.Count;
@@ -106,10 +85,10 @@ public sealed class SubwordTokenizer
     }
 
     /// <summary>
-    /// Encodes one line into subword ids, without <see cref="BosId"/> / <see cref="EosId"/>.
-    /// Characters never seen in training become <see cref="UnkId"/>. Empty text gives no ids.
+    /// Encodes one line into subword ids, without <see cref="TextTokenizer.BosId"/> / <see cref="TextTokenizer.EosId"/>.
+    /// Characters never seen in training become <see cref="TextTokenizer.UnkId"/>. Empty text gives no ids.
     /// </summary>
-    public int[] Encode(string text)
+    public override int[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0)
@@ -123,39 +102,17 @@ public sealed class SubwordTokenizer
     }
 
     /// <summary>
-    /// Turns ids back into text. <see cref="PadId"/>, <see cref="BosId"/> and <see cref="EosId"/> are
-    /// skipped, <see cref="UnkId"/> becomes "&lt;unk&gt;". For text whose characters were all seen in
+    /// Turns ids back into text. <see cref="TextTokenizer.PadId"/>, <see cref="TextTokenizer.BosId"/> and <see cref="TextTokenizer.EosId"/> are
+    /// skipped, <see cref="TextTokenizer.UnkId"/> becomes "&lt;unk&gt;". For text whose characters were all seen in
     /// training, <c>Decode(Encode(text)) == text</c>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An id is not in the vocabulary.</exception>
-    public string Decode(IEnumerable<int> ids)
+    public override string Decode(IEnumerable<int> ids)
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        var kept = new List<int>();
-        foreach (int id in ids)
-        {
-            if ((uint)id >= (uint)_tokens.Length)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Id {id} is outside the vocabulary of {_tokens.Length}.");
-            }
-
-            if (id is not (PadId or BosId or EosId))
-            {
-                kept.Add(id);
-            }
-        }
+        List<int> kept = [.. TextIds(ids)];
 
         // BpeTokenizer (no prefix/suffix options set) concatenates the subwords; the spacing is ours to undo.
         return WordBoundary.Unmark(_bpe.Decode(kept, considerSpecialTokens: true));
-    }
-
-    /// <summary>The subword string of an id, with its ▁ marker if it starts a word (e.g. "▁mai", "son").</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The id is not in the vocabulary.</exception>
-    public string IdToToken(int id)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(id);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(id, _tokens.Length);
-        return _tokens[id];
     }
 
     /// <summary>
@@ -165,7 +122,7 @@ public sealed class SubwordTokenizer
     /// (An empty word, from a repeated, leading or trailing space, is a lone "▁".) False for specials.
     /// </summary>
     public bool StartsWord(int id) =>
-        (uint)id < (uint)_tokens.Length && _tokens[id].Length > 0 && _tokens[id][0] == WordBoundary.Marker;
+        (uint)id < (uint)VocabSize && IdToToken(id) is [WordBoundary.Marker, ..];
 
     /// <summary>
     /// Writes <c>{prefix}.vocab.json</c> (token → id) and <c>{prefix}.merges.txt</c> (one "left right"
@@ -173,27 +130,10 @@ public sealed class SubwordTokenizer
     /// needed. Each file is written under a temporary name and renamed, so a crash never leaves a
     /// half-written file behind.
     /// </summary>
-    public void Save(string directory, string prefix)
+    public override void Save(string directory, string prefix)
     {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        ArgumentException.ThrowIfNullOrEmpty(prefix);
-        Directory.CreateDirectory(directory);
-        (string vocabPath, string mergesPath) = Paths(directory, prefix);
-
-        AtomicFile.Write(vocabPath, stream =>
-        {
-            // Relaxed escaping keeps "é", "▁" and "<s>" readable; quotes and control characters are still escaped.
-            var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-            using var writer = new Utf8JsonWriter(stream, options);
-            writer.WriteStartObject();
-            for (int i = 0; i < _tokens.Length; i++)
-            {
-                writer.WriteNumber(_tokens[i], i);
-            }
-
-            writer.WriteEndObject();
-        });
-
+        base.Save(directory, prefix);
+        string mergesPath = MergesPath(directory, prefix);
         AtomicFile.Write(mergesPath, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: -1, leaveOpen: true);
@@ -214,8 +154,8 @@ public sealed class SubwordTokenizer
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        (string vocabPath, string mergesPath) = Paths(directory, prefix);
-        string[] tokens = ReadVocabulary(vocabPath);
+        string mergesPath = MergesPath(directory, prefix);
+        string[] tokens = ReadVocabulary(VocabularyPath(directory, prefix));
         (List<(string Left, string Right)> merges, bool splitScripts) = ReadMerges(mergesPath);
         try
         {
@@ -228,56 +168,8 @@ public sealed class SubwordTokenizer
         }
     }
 
-    private static (string Vocab, string Merges) Paths(string directory, string prefix) =>
-        (Path.Combine(directory, $"{prefix}.vocab.json"), Path.Combine(directory, $"{prefix}.merges.txt"));
-
-    private static string[] ReadVocabulary(string path)
-    {
-        Dictionary<string, int>? vocabulary;
-        try
-        {
-            using FileStream stream = File.OpenRead(path);
-            vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(stream);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new UserErrorException($"Subword vocabulary not found: {path}", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"Cannot read subword vocabulary {path}: {e.Message}", e);
-        }
-        catch (JsonException e)
-        {
-            throw new UserErrorException($"Corrupt subword vocabulary {path}: {e.Message}", e);
-        }
-
-        if (vocabulary is null || vocabulary.Count <= SpecialTokens.Count)
-        {
-            throw new UserErrorException($"Corrupt subword vocabulary {path}: expected a JSON object with more than {SpecialTokens.Count} tokens.");
-        }
-
-        var tokens = new string?[vocabulary.Count];
-        foreach ((string token, int id) in vocabulary)
-        {
-            if ((uint)id >= (uint)tokens.Length || tokens[id] is not null)
-            {
-                throw new UserErrorException($"Corrupt subword vocabulary {path}: ids must be 0..{tokens.Length - 1}, each used once (\"{token}\": {id}).");
-            }
-
-            tokens[id] = token;
-        }
-
-        for (int i = 0; i < SpecialTokens.Count; i++)
-        {
-            if (tokens[i] != SpecialTokens[i])
-            {
-                throw new UserErrorException($"Corrupt subword vocabulary {path}: id {i} must be \"{SpecialTokens[i]}\", not \"{tokens[i]}\".");
-            }
-        }
-
-        return tokens!;
-    }
+    /// <summary>The merges file of a side: <c>{directory}/{prefix}.merges.txt</c>.</summary>
+    public static string MergesPath(string directory, string prefix) => Path.Combine(directory, $"{prefix}.merges.txt");
 
     /// <summary>
     /// Parses merges.txt the way BpeTokenizer does: skip "#version" and empty lines, one space per line. Also

@@ -55,7 +55,8 @@ public sealed class Trainer
         var (srcTok, trgTok) = PrepareSubwords(train);
         var trainSet = train.Encode(srcTok, trgTok, config.Data.MaxLength);
         if (trainSet.Count == 0)
-            throw new UserErrorException($"{config.Data.Train}.{config.Data.Src}/.{config.Data.Trg}: no usable sentence pair ({trainSet.Report})");
+            throw new UserErrorException($"{config.Data.Train}.{config.Data.Src}/.{config.Data.Trg}: no usable sentence pair ({trainSet.Report})" +
+                (trainSet.Report.SkippedTooLong > 0 ? $"; data.max_length {config.Data.MaxLength} counts {Units(srcTok.Level)} on the source side and {Units(trgTok.Level)} on the target side" : ""));
         var devSet = dev.Encode(srcTok, trgTok, maxLength: 0);
         if (devSet.Count == 0)
             throw new UserErrorException($"{config.Data.Dev}.{config.Data.Src}/.{config.Data.Trg}: no usable sentence pair for validation ({devSet.Report})");
@@ -65,7 +66,13 @@ public sealed class Trainer
         log = logWriter;
         foreach (var line in pendingLog) Log(line);
         pendingLog.Clear();
-        Notice($"train: {trainSet.Report}; dev: {devSet.Report}; vocab {srcTok.VocabSize}/{trgTok.VocabSize}");
+        var data = new DataReport(trainSet.Report, devSet.Report, srcTok.Level, trgTok.Level, srcTok.VocabSize, trgTok.VocabSize);
+        progress?.Report(data);
+        Log(data.ToString());
+        Log(data.UnknownShares());
+        if (trainSet.Report.SkippedTooLong * 4 > trainSet.Report.Read)   // a quarter: most likely a max_length meant for another token level
+            Notice($"{trainSet.Report.SkippedTooLong} of {trainSet.Report.Read} training pairs are longer than data.max_length {config.Data.MaxLength} " +
+                $"({Units(srcTok.Level)} / {Units(trgTok.Level)}) and are skipped; raise it to train on them", warning: true);
 
         var model = new Seq2SeqModel(config.Model, srcTok.VocabSize, trgTok.VocabSize);
         model.to(device);
@@ -273,27 +280,45 @@ public sealed class Trainer
         }
     }
 
-    private (SubwordTokenizer Src, SubwordTokenizer Trg) PrepareSubwords(ParallelCorpus train)
+    private (TextTokenizer Src, TextTokenizer Trg) PrepareSubwords(ParallelCorpus train)
     {
+        var s = config.Subwords;
         if (options.Resume)
         {
-            return (SubwordTokenizer.Load(dir.Path, ModelDirectory.SourcePrefix),
-                SubwordTokenizer.Load(dir.Path, ModelDirectory.TargetPrefix));
+            return (TextTokenizer.Load(s.SourceLevel, dir.Path, ModelDirectory.SourcePrefix),
+                TextTokenizer.Load(s.TargetLevel, dir.Path, ModelDirectory.TargetPrefix));
         }
         var sw = Stopwatch.StartNew();
-        var s = config.Subwords;
-        var src = SubwordTokenizer.Learn(train.Source, s.SrcVocabSize, s.MinFrequency);
-        var trg = SubwordTokenizer.Learn(train.Target, s.TrgVocabSize, s.MinFrequency);
-        Notice($"learned BPE in {sw.Elapsed.TotalSeconds:F1}s: {src.VocabSize} source and {trg.VocabSize} target subwords");
+        var src = TextTokenizer.Learn(s.SourceLevel, train.Source, s.SrcVocabSize, s.MinFrequency);
+        var trg = TextTokenizer.Learn(s.TargetLevel, train.Target, s.TrgVocabSize, s.MinFrequency);
+        foreach (var (tok, side, file) in new[] { (src, "source", config.Data.Src), (trg, "target", config.Data.Trg) })
+        {
+            if (tok.VocabSize == TextTokenizer.SpecialTokens.Count)
+                throw new UserErrorException($"{config.Data.Train}.{file}: no {Units(tok.Level, singular: true)} occurs subwords.min_frequency " +
+                    $"{s.MinFrequency} times: the {side} vocabulary would hold only the special tokens");
+        }
+        Notice($"built the vocabularies in {sw.Elapsed.TotalSeconds:F1}s: {src.VocabSize} source {Units(src.Level)} ({TextTokenizer.LevelName(src.Level)}), " +
+            $"{trg.VocabSize} target {Units(trg.Level)} ({TextTokenizer.LevelName(trg.Level)}), special tokens included");
         return (src, trg);
     }
+
+    /// <summary>What the tokens of a level are called in messages: "subwords", "characters", "words".</summary>
+    private static string Units(TokenLevel level, bool singular = false) => (level, singular) switch
+    {
+        (TokenLevel.Char, false) => "characters",
+        (TokenLevel.Char, true) => "character",
+        (TokenLevel.Word, false) => "words",
+        (TokenLevel.Word, true) => "word",
+        (_, false) => "subwords",
+        _ => "subword",
+    };
 
     /// <summary>
     /// Creates the model directory (inputs are known good by now). A fresh run with <c>--overwrite</c> first removes
     /// the old run's checkpoints, so none of them can be paired with the new vocabulary; a resumed run removes the
     /// temporary files a killed run may have left behind.
     /// </summary>
-    private void PrepareModelDirectory(SubwordTokenizer srcTok, SubwordTokenizer trgTok)
+    private void PrepareModelDirectory(TextTokenizer srcTok, TextTokenizer trgTok)
     {
         WriteOrFail(dir.Path, () =>
         {
@@ -301,7 +326,10 @@ public sealed class Trainer
             foreach (var stale in Directory.GetFiles(dir.Path, "*.tmp-*"))   // AtomicFile temporaries of a killed run
                 File.Delete(stale);
             if (options.Resume) return;
-            foreach (var old in Directory.GetFiles(dir.Path, "*.ckpt").Append(dir.MetricsFile).Append(dir.TrainLog))
+            // The old run's tokenizer files go too: a char or word run writes no merges file to replace a BPE run's.
+            var tokenizerFiles = new[] { ModelDirectory.SourcePrefix, ModelDirectory.TargetPrefix }
+                .SelectMany(p => new[] { TextTokenizer.VocabularyPath(dir.Path, p), SubwordTokenizer.MergesPath(dir.Path, p) });
+            foreach (var old in Directory.GetFiles(dir.Path, "*.ckpt").Append(dir.MetricsFile).Append(dir.TrainLog).Concat(tokenizerFiles))
                 File.Delete(old);
             srcTok.Save(dir.Path, ModelDirectory.SourcePrefix);
             trgTok.Save(dir.Path, ModelDirectory.TargetPrefix);
@@ -340,7 +368,7 @@ public sealed class Trainer
     }
 
     private string? Validate(Seq2SeqModel model, TorchSharp.Modules.OptimizerHelper optimizer, EncodedCorpus devSet, ParallelCorpus dev,
-        SubwordTokenizer trgTok, Device device, RunState run)
+        TextTokenizer trgTok, Device device, RunState run)
     {
         var sw = Stopwatch.StartNew();
         var t = config.Training;
@@ -380,7 +408,7 @@ public sealed class Trainer
 
     /// <summary>Dev loss per target token (no smoothing) and greedy corpus BLEU against the raw dev references.</summary>
     public static (double Loss, double Bleu) Evaluate(Seq2SeqModel model, EncodedCorpus devSet, ParallelCorpus dev,
-        SubwordTokenizer trgTok, Device device, TestingConfig testing)
+        TextTokenizer trgTok, Device device, TestingConfig testing)
     {
         model.eval();
         double total = 0;

@@ -79,7 +79,9 @@ public class CorpusTests
 
         string log = File.ReadAllText(Path.Combine(config.ModelDir, "train.log"));
         Assert.Contains("train: 301 of 306 pairs kept (3 empty, 2 too long skipped)", log);
-        Assert.Contains(events.OfType<TrainingNotice>(), n => n.Message.Contains("(3 empty, 2 too long skipped)"));
+        var data = Assert.Single(events.OfType<DataReport>());
+        Assert.Equal((306, 301, 3, 2), (data.Train.Read, data.Train.Kept, data.Train.SkippedEmpty, data.Train.SkippedTooLong));
+        Assert.Contains("(3 empty, 2 too long skipped)", data.ToString());
         string vocab = File.ReadAllText(Path.Combine(config.ModelDir, "src.vocab.json"));
         Assert.DoesNotContain("\\r", vocab, StringComparison.Ordinal);
         Assert.DoesNotContain("\uFEFF", vocab, StringComparison.Ordinal);
