@@ -101,6 +101,7 @@ public sealed class Trainer
         string? stop = null;
         bool interrupted = false;
         var window = new Window();
+        using var workers = new ShardWorkers(device.type == DeviceType.CPU ? get_num_threads() : 1);
 
         while (stop is null)
         {
@@ -118,7 +119,7 @@ public sealed class Trainer
                 {
                     long started = Stopwatch.GetTimestamp();
                     optimizer.zero_grad();
-                    var shards = RunShards(model, trainSet, batches[b], device, t.LabelSmoothing, run.State.Step);
+                    var shards = RunShards(workers, model, trainSet, batches[b], device, t.LabelSmoothing, run.State.Step);
                     long backwarded = Stopwatch.GetTimestamp();
                     int tokens = shards.Sum(r => r.Tokens);
                     float lossSum = shards.Sum(r => r.Loss);
@@ -185,35 +186,14 @@ public sealed class Trainer
     /// Dropout draws from a generator per shard seeded from the seed, step and shard. A shard whose loss is not
     /// finite skips its backward pass; the caller then drops the whole step.
     /// </summary>
-    private ShardResult[] RunShards(Seq2SeqModel model, EncodedCorpus trainSet, int[] batch, Device device, double labelSmoothing, int step)
+    private ShardResult[] RunShards(ShardWorkers workers, Seq2SeqModel model, EncodedCorpus trainSet, int[] batch, Device device,
+        double labelSmoothing, int step)
     {
-        int pool = get_num_threads();
-        int count = device.type == DeviceType.CPU ? Math.Clamp(pool, 1, batch.Length) : 1;
+        int count = Math.Min(workers.Count, batch.Length);
         var shards = Enumerable.Range(0, count).Select(k => batch.Where((_, i) => i % count == k).ToArray()).ToArray();
         int tokens = batch.Sum(i => trainSet.Target[i].Length + 1);                // the whole batch's targets, EOS included
         var results = new ShardResult[count];
-        if (count == 1)
-        {
-            results[0] = RunShard(0);
-            return results;
-        }
-        set_num_threads(1);
-        try
-        {
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, k =>
-            {
-                set_num_threads(1);   // a pooled thread keeps the size it first saw; make it one here
-                results[k] = RunShard(k);
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-        finally
-        {
-            set_num_threads(pool);
-        }
+        workers.Run(count, k => results[k] = RunShard(k));
         return results;
 
         ShardResult RunShard(int k)

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Training;
+
+/// <summary>
+/// The threads a training run's batch shards run on: shard 0 on the calling thread, shard k on worker thread k,
+/// the same thread every step, each with libtorch's pool at one thread. Fixed threads matter for memory: glibc
+/// malloc gives each allocating thread an arena and keeps freed tensors in it, so with .NET pool threads (a
+/// different one from step to step) every arena a shard ever touched held its share of a step's activations;
+/// training's peak RSS came down by a quarter with fixed threads (docs/performance.md).
+/// </summary>
+internal sealed class ShardWorkers : IDisposable
+{
+    private readonly BlockingCollection<Action>[] queues;
+    private readonly Thread[] threads;
+
+    /// <summary>Starts <paramref name="count"/> − 1 worker threads, so that <paramref name="count"/> shards can run at once.</summary>
+    public ShardWorkers(int count)
+    {
+        Count = Math.Max(1, count);
+        queues = new BlockingCollection<Action>[Count - 1];
+        threads = new Thread[Count - 1];
+        for (int k = 0; k < threads.Length; k++)
+        {
+            var queue = queues[k] = new BlockingCollection<Action>();
+            threads[k] = new Thread(() =>
+            {
+                set_num_threads(1);
+                foreach (var job in queue.GetConsumingEnumerable()) job();
+            })
+            { IsBackground = true, Name = $"seq2seq shard {k + 1}" };
+            threads[k].Start();
+        }
+    }
+
+    /// <summary>How many shards can run at once (the workers plus the calling thread).</summary>
+    public int Count { get; }
+
+    /// <summary>
+    /// Runs <paramref name="shard"/>(k) for k in [0, <paramref name="count"/>) at once, shard 0 on the calling thread
+    /// with libtorch's pool at one thread; returns when all are done and rethrows the first failure.
+    /// </summary>
+    public void Run(int count, Action<int> shard)
+    {
+        if (count > Count) throw new ArgumentOutOfRangeException(nameof(count), count, $"at most {Count} shards");
+        var failures = new Exception?[count];
+        using var done = new CountdownEvent(count - 1);
+        for (int k = 1; k < count; k++)
+        {
+            int index = k;
+            queues[k - 1].Add(() =>
+            {
+                try { shard(index); }
+                catch (Exception e) { failures[index] = e; }
+                finally { done.Signal(); }
+            });
+        }
+        int pool = get_num_threads();
+        if (count > 1) set_num_threads(1);
+        try
+        {
+            shard(0);
+        }
+        catch (Exception e)
+        {
+            failures[0] = e;
+        }
+        finally
+        {
+            done.Wait();
+            if (count > 1) set_num_threads(pool);
+        }
+        if (failures.FirstOrDefault(e => e is not null) is { } first) ExceptionDispatchInfo.Capture(first).Throw();
+    }
+
+    /// <summary>Stops the workers once their queued shards are done.</summary>
+    public void Dispose()
+    {
+        foreach (var queue in queues) queue.CompleteAdding();
+        foreach (var thread in threads) thread.Join();
+        foreach (var queue in queues) queue.Dispose();
+    }
+}
