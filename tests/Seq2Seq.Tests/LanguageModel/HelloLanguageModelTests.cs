@@ -112,6 +112,29 @@ public class HelloLanguageModelTests
     }
 
     [Fact]
+    public void TheSameSeedGivesTheSameLossesAndWeights()
+    {
+        List<double> Train(string modelDir)
+        {
+            var config = ConfigLoader.ParseLanguageModel(HelloYaml("lstm", modelDir), "hello_lm.yaml");
+            var events = new List<TrainingEvent>();
+            new CharLanguageModelTrainer(config with { Training = config.Training with { MaxSteps = 100 } }, new LanguageModelTrainOptions(),
+                new ListProgress(events)).Run();
+            return events.OfType<LanguageModelStepReport>().Select(r => r.Loss).ToList();
+        }
+        string a = Path.Combine(TestPaths.NewTempDir(), "a"), b = Path.Combine(TestPaths.NewTempDir(), "b");
+
+        var first = Train(a);
+
+        Assert.Equal(2, first.Count);
+        Assert.Equal(first, Train(b));
+        using var one = CharSampler.Load(a);
+        using var two = CharSampler.Load(b);
+        foreach (var (p, q) in one.Model.parameters().Zip(two.Model.parameters()))
+            Assert.Equal(p.data<float>().ToArray(), q.data<float>().ToArray());
+    }
+
+    [Fact]
     public void ANonEmptyModelDirIsRefusedWithoutOverwrite()
     {
         string root = TestPaths.NewTempDir();
