@@ -165,7 +165,7 @@ public sealed class CharLanguageModelTrainer
             if (lastSample != step) ShowSample(sampler, step);
             SaveWeights(model, step, clock.Elapsed);
         }
-        Notice($"stopped: {stop}; {step} steps{(lastLoss is double l ? $", loss {l:F4} per character" : "")}");
+        Notice($"stopped: {stop}; {step} step{(step == 1 ? "" : "s")}{(lastLoss is double l ? $", loss {l:F4} per character" : "")}");
         log = null;
         return new LanguageModelTrainingResult(stop!, step, lastLoss, interrupted, diverged);
     }

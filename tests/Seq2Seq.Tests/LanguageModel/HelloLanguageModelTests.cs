@@ -135,6 +135,21 @@ public class HelloLanguageModelTests
     }
 
     [Fact]
+    public void ALossThatIsNotFiniteStopsTrainingAsAUserErrorAndSavesNoWeights()
+    {
+        string root = TestPaths.NewTempDir();
+        string yaml = HelloYaml("gru", "hello_lm").Replace("learning_rate: 0.01", "learning_rate: 1.0e37", StringComparison.Ordinal)
+            .Replace("clip_grad_norm: 5.0", "clip_grad_norm: 0.0", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(root, "hello_lm.yaml"), yaml);
+
+        string line = Robustness.Cli.AssertUserError(Robustness.Cli.Run(root, "lm", "train", "hello_lm.yaml"), afterProgress: true);
+
+        Assert.StartsWith("seq2seq: training diverged: the loss is ", line);
+        Assert.Contains("lower training.learning_rate", line);
+        Assert.False(File.Exists(Path.Combine(root, "hello_lm", "model.ckpt")));
+    }
+
+    [Fact]
     public void ANonEmptyModelDirIsRefusedWithoutOverwrite()
     {
         string root = TestPaths.NewTempDir();

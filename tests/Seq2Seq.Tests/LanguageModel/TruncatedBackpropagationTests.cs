@@ -140,4 +140,32 @@ public class TruncatedBackpropagationTests
         double right = third.Count(i => guess[i - 1] == ids[i]) / (double)third.Count;
         Assert.True(right > 0.95, $"the third character guessed right {right:P0} of the time (70% without the carried state)");
     }
+
+    [Theory]
+    [InlineData("gru")]
+    [InlineData("lstm")]
+    public void LiveTensorsStayFlatOverStepsAndSamples(string rnnType)
+    {
+        // 200 characters, 2 streams of 100, 10 chunks a pass: every report falls on the same chunk of a pass.
+        var rng = new Random(3);
+        string text = new(Enumerable.Range(0, 200).Select(_ => "abcdefgh \n"[rng.Next(10)]).ToArray());
+        var config = Setup(text, new LanguageModelNetworkConfig { RnnType = rnnType, Hidden = 16, Layers = 2, Dropout = 0.1 },
+            new LanguageModelTrainingConfig { SeqLength = 10, BatchSize = 2, MaxSteps = 400, LoggingFreq = 50, SampleFreq = 100, SampleLength = 50 });
+        var live = new List<(int Step, long Tensors)>();
+        var trainer = new CharLanguageModelTrainer(config, new LanguageModelTrainOptions(), new Probe(e =>
+        {
+            if (e is LanguageModelStepReport r) live.Add((r.Step, DisposeScopeManager.Statistics.ThreadTotalLiveCount));
+        }));
+
+        trainer.Run();
+
+        Assert.Equal(8, live.Count);
+        var steady = live.Where(x => x.Step >= 150).ToList();
+        Assert.All(steady, x => Assert.Equal(steady[0].Tensors, x.Tensors));
+    }
+
+    private sealed class Probe(Action<TrainingEvent> onEvent) : IProgress<TrainingEvent>
+    {
+        public void Report(TrainingEvent value) => onEvent(value);
+    }
 }
