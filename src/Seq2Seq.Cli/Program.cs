@@ -8,6 +8,7 @@ root.Subcommands.Add(TranslateCommand.Create());
 root.Subcommands.Add(TestCommand.Create());
 root.Subcommands.Add(BleuCommand.Create());
 root.Subcommands.Add(CheckpointCommand.Create());
+root.Subcommands.Add(LmCommand.Create());
 
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -30,18 +30,18 @@ public static partial class ConfigLoader
     /// <param name="path">The YAML file; it is named as given in error messages.</param>
     /// <returns>The config, with defaults for every omitted key.</returns>
     /// <exception cref="UserErrorException">The file is missing, is not valid YAML or breaks the schema.</exception>
-    public static Seq2SeqConfig Load(string path)
+    public static Seq2SeqConfig Load(string path) => Parse(ReadText(path), path);
+
+    private static string ReadText(string path)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UserErrorException($"{path}: cannot read config: {e.Message}", e);
         }
-        return Parse(text, path);
     }
 
     /// <summary>Parses and validates config text.</summary>
@@ -53,7 +53,7 @@ public static partial class ConfigLoader
     {
         var root = ReadRoot(yaml, fileName);
         var lines = new Dictionary<string, int>();
-        var config = (Seq2SeqConfig)Bind(typeof(Seq2SeqConfig), root, "", fileName, lines);
+        var config = (Seq2SeqConfig)Bind(typeof(Seq2SeqConfig), root, "", fileName, lines, typeof(Seq2SeqConfig));
         Validate(config, fileName, lines);
         return config;
     }
@@ -102,6 +102,11 @@ public static partial class ConfigLoader
     public static string ToYaml(Seq2SeqConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        return WriteYaml(config);
+    }
+
+    private static string WriteYaml(object config)
+    {
         var sb = new StringBuilder();
         sb.Append("# Fully resolved configuration (every key, defaults included), written by Seq2Seq.\n");
         WriteRecord(sb, config, 0);
@@ -201,8 +206,11 @@ public static partial class ConfigLoader
         return mapping;
     }
 
-    /// <summary>Fills a new record of <paramref name="type"/> from a mapping node, recording the line of every key seen.</summary>
-    private static object Bind(Type type, YamlMappingNode node, string section, string file, Dictionary<string, int> lines)
+    /// <summary>
+    /// Fills a new record of <paramref name="type"/> from a mapping node, recording the line of every key seen;
+    /// <paramref name="schema"/> is the root record, searched for the section an unknown key belongs in.
+    /// </summary>
+    private static object Bind(Type type, YamlMappingNode node, string section, string file, Dictionary<string, int> lines, Type schema)
     {
         var instance = Activator.CreateInstance(type)!;
         var properties = Properties(type).ToDictionary(p => SnakeCase(p.Name), StringComparer.Ordinal);
@@ -214,16 +222,16 @@ public static partial class ConfigLoader
             }
             if (!properties.TryGetValue(key, out var property))
             {
-                throw new UserErrorException($"{file}:{keyNode.Start.Line}: unknown key '{key}' {InSection(section)}{Suggest(key, properties.Keys, section)}");
+                throw new UserErrorException($"{file}:{keyNode.Start.Line}: unknown key '{key}' {InSection(section)}{Suggest(key, properties.Keys, schema)}");
             }
             var path = section.Length == 0 ? key : $"{section}.{key}";
             lines[path] = (int)keyNode.Start.Line;
-            property.SetValue(instance, Convert(property, valueNode, keyNode.Start.Line, path, file, lines));
+            property.SetValue(instance, Convert(property, valueNode, keyNode.Start.Line, path, file, lines, schema));
         }
         return instance;
     }
 
-    private static object? Convert(PropertyInfo property, YamlNode node, long keyLine, string path, string file, Dictionary<string, int> lines)
+    private static object? Convert(PropertyInfo property, YamlNode node, long keyLine, string path, string file, Dictionary<string, int> lines, Type schema)
     {
         var type = property.PropertyType;
         var at = $"{file}:{keyLine}: {path}"; // the key's line: a block value starts on the next one
@@ -237,7 +245,7 @@ public static partial class ConfigLoader
             {
                 throw new UserErrorException($"{at}: expected a mapping (a section of keys), got {Describe(node)}");
             }
-            return Bind(type, mapping, path, file, lines);
+            return Bind(type, mapping, path, file, lines, schema);
         }
         if (type == typeof(IReadOnlyList<double>))
         {
@@ -360,22 +368,24 @@ public static partial class ConfigLoader
         ["testing.max_length_offset"] = Check.NonNegative,
     };
 
-    private static void Validate(Seq2SeqConfig config, string file, Dictionary<string, int> lines)
+    /// <summary>The checks every schema has: required keys present and non-empty, enumerated values allowed, numbers in range.</summary>
+    private static void CheckRules(object config, string file, Dictionary<string, int> lines, string[] required,
+        Dictionary<string, string[]> choices, Dictionary<string, Check> ranges)
     {
         var values = Flatten(config);
-        var missing = RequiredKeys.Where(k => !lines.ContainsKey(k)).ToList();
+        var missing = required.Where(k => !lines.ContainsKey(k)).ToList();
         if (missing.Count > 0)
         {
             throw new UserErrorException($"{file}: missing required key{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}");
         }
-        foreach (var key in RequiredKeys)
+        foreach (var key in required)
         {
             if (values[key] is string s && s.Trim().Length == 0)
             {
                 throw new UserErrorException($"{At(file, lines, key)}: must not be empty");
             }
         }
-        foreach (var (key, allowed) in Choices)
+        foreach (var (key, allowed) in choices)
         {
             if (values[key] is not string value)
             {
@@ -387,7 +397,7 @@ public static partial class ConfigLoader
                 throw new UserErrorException($"{At(file, lines, key)}: unknown value '{value}' (allowed: {string.Join(", ", allowed)}){hint}");
             }
         }
-        foreach (var (key, check) in Ranges)
+        foreach (var (key, check) in ranges)
         {
             var value = System.Convert.ToDouble(values[key], CultureInfo.InvariantCulture);
             var (ok, rule) = check switch
@@ -402,12 +412,18 @@ public static partial class ConfigLoader
                 throw new UserErrorException($"{At(file, lines, key)}: {rule}, got {Format(values[key]!)}");
             }
         }
-        foreach (var key in new[] { "subwords.src_vocab_size", "subwords.trg_vocab_size" })
+    }
+
+    private static void Validate(Seq2SeqConfig config, string file, Dictionary<string, int> lines)
+    {
+        CheckRules(config, file, lines, RequiredKeys, Choices, Ranges);
+        int specials = Text.TextTokenizer.SpecialTokens.Count;
+        foreach (var (key, size) in new[] { ("subwords.src_vocab_size", config.Subwords.SrcVocabSize), ("subwords.trg_vocab_size", config.Subwords.TrgVocabSize) })
         {
-            if ((int)values[key]! <= Text.TextTokenizer.SpecialTokens.Count)
+            if (size <= specials)
             {
-                throw new UserErrorException($"{At(file, lines, key)}: must be more than {Text.TextTokenizer.SpecialTokens.Count} " +
-                    $"(the special tokens {string.Join(" ", Text.TextTokenizer.SpecialTokens)} take that many ids), got {values[key]}");
+                throw new UserErrorException($"{At(file, lines, key)}: must be more than {specials} " +
+                    $"(the special tokens {string.Join(" ", Text.TextTokenizer.SpecialTokens)} take that many ids), got {size}");
             }
         }
         var betas = config.Training.Betas;
@@ -599,8 +615,11 @@ public static partial class ConfigLoader
     private static string At(string file, Dictionary<string, int> lines, string key) =>
         lines.TryGetValue(key, out var line) ? $"{file}:{line}: {key}" : $"{file}: {key}";
 
-    /// <summary>" (did you mean 'x'?)" for the closest candidate, or a note that the key belongs to another section.</summary>
-    private static string Suggest(string word, IEnumerable<string> candidates, string? section)
+    /// <summary>
+    /// " (did you mean 'x'?)" for the closest candidate, or, given the root record of the <paramref name="schema"/>,
+    /// a note that the key belongs to another section.
+    /// </summary>
+    private static string Suggest(string word, IEnumerable<string> candidates, Type? schema)
     {
         var best = candidates
             .Select(c => (Candidate: c, Distance: EditDistance(word.ToLowerInvariant(), c)))
@@ -610,9 +629,9 @@ public static partial class ConfigLoader
         {
             return $" (did you mean '{best.Candidate}'?)";
         }
-        if (section is not null)
+        if (schema is not null)
         {
-            var elsewhere = Flatten(new Seq2SeqConfig()).Keys
+            var elsewhere = Flatten(Activator.CreateInstance(schema)!).Keys
                 .Where(p => p.EndsWith("." + word, StringComparison.Ordinal) || p == word)
                 .Select(p => p.Contains('.', StringComparison.Ordinal) ? p[..p.LastIndexOf('.')] : "the top level")
                 .FirstOrDefault();

@@ -234,3 +234,87 @@ public sealed record TestingConfig
     /// <summary>Output limit = ratio × source subwords + offset.</summary>
     public int MaxLengthOffset { get; init; } = 10;
 }
+
+/// <summary>
+/// A character language model's configuration (<c>seq2seq lm train</c>), as read from YAML: a recurrent network
+/// trained on one plain text file by truncated backpropagation through time (docs/language-model.md).
+/// </summary>
+public sealed record LanguageModelConfig
+{
+    /// <summary>Name of the experiment (shown in logs).</summary>
+    public string Name { get; init; } = "char_lm";
+
+    /// <summary>Model directory: config, vocabulary, weights, log. Required.</summary>
+    public string ModelDir { get; init; } = "";
+
+    /// <summary>Seed for weights, dropout and the samples shown during training.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary><c>cpu</c>, <c>cuda</c> or <c>auto</c> (CUDA when available).</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>libtorch's intra-op CPU threads; 0 = libtorch's default (one per core).</summary>
+    public int Threads { get; init; } = 0;
+
+    /// <summary>The plain text file (UTF-8) the model learns, read as one stream of characters. Required.</summary>
+    public string Data { get; init; } = "";
+
+    /// <summary>Network shape.</summary>
+    public LanguageModelNetworkConfig Model { get; init; } = new();
+
+    /// <summary>Truncated backpropagation through time, optimiser, limits, logging.</summary>
+    public LanguageModelTrainingConfig Training { get; init; } = new();
+}
+
+/// <summary>The <c>model:</c> section of a <see cref="LanguageModelConfig"/>.</summary>
+public sealed record LanguageModelNetworkConfig
+{
+    /// <summary>Recurrent cell: <c>gru</c>, <c>lstm</c> or <c>rnn</c> (tanh).</summary>
+    public string RnnType { get; init; } = "gru";
+
+    /// <summary>Hidden size of every layer.</summary>
+    public int Hidden { get; init; } = 128;
+
+    /// <summary>Stacked recurrent layers.</summary>
+    public int Layers { get; init; } = 1;
+
+    /// <summary>Character embedding size; 0 = one-hot input vectors, as in min-char-rnn.</summary>
+    public int EmbeddingDim { get; init; } = 0;
+
+    /// <summary>Dropout between stacked layers and before the output projection.</summary>
+    public double Dropout { get; init; } = 0.0;
+}
+
+/// <summary>The <c>training:</c> section of a <see cref="LanguageModelConfig"/>.</summary>
+public sealed record LanguageModelTrainingConfig
+{
+    /// <summary>Characters per chunk: gradients flow back at most this far; the hidden state is carried further.</summary>
+    public int SeqLength { get; init; } = 25;
+
+    /// <summary>Parallel streams over the text, each a contiguous part of it with a hidden state of its own.</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Adam's learning rate.</summary>
+    public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>Clip the global gradient norm to this; 0 = no clipping.</summary>
+    public double ClipGradNorm { get; init; } = 5.0;
+
+    /// <summary>Stop after this many optimiser steps (one chunk of every stream each); 0 = no limit.</summary>
+    public int MaxSteps { get; init; } = 0;
+
+    /// <summary>Stop after this many minutes of wall time; 0 = no limit.</summary>
+    public double MaxMinutes { get; init; } = 0;
+
+    /// <summary>Report the loss per character every this many steps.</summary>
+    public int LoggingFreq { get; init; } = 100;
+
+    /// <summary>Show a sample and write the weights every this many steps; 0 = only at the end.</summary>
+    public int SampleFreq { get; init; } = 1000;
+
+    /// <summary>Characters in each sample shown during training; 0 = no samples.</summary>
+    public int SampleLength { get; init; } = 200;
+
+    /// <summary>Temperature of the samples shown during training; 0 = always the most likely character.</summary>
+    public double SampleTemperature { get; init; } = 1.0;
+}

@@ -39,6 +39,33 @@ public static class TextFile
         return lines;
     }
 
+    /// <summary>
+    /// Reads all of <paramref name="path"/> as one string (a BOM dropped, CRLF line ends turned into LF), for models
+    /// that read text as a stream of characters. Invalid UTF-8 is an error naming the file and line.
+    /// </summary>
+    public static string ReadAllText(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"{path}: cannot read: {e.Message}", e);
+        }
+        int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        try
+        {
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start).Replace("\r\n", "\n", StringComparison.Ordinal);
+        }
+        catch (DecoderFallbackException)
+        {
+            ReadLines(path);   // names the line
+            throw new UserErrorException($"{path}: invalid UTF-8");
+        }
+    }
+
     /// <summary>Decodes one line strictly; invalid UTF-8 names the file and line.</summary>
     public static string DecodeLine(byte[] bytes, int offset, int count, string path, long lineNumber)
     {

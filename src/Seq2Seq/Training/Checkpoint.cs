@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Seq2Seq.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +15,7 @@ public static class Checkpoint
     private const string Magic = "SEQ2SEQ-CKPT-1";
 
     /// <summary>Writes weights, state and optionally the optimiser to <paramref name="path"/> atomically.</summary>
-    public static void Save(string path, Seq2SeqModel model, TrainingState state, TorchSharp.Modules.OptimizerHelper? optimizer)
+    public static void Save(string path, nn.Module model, TrainingState state, TorchSharp.Modules.OptimizerHelper? optimizer)
     {
         try
         {
@@ -44,7 +43,7 @@ public static class Checkpoint
     }
 
     /// <summary>Loads weights (and the optimiser state, when given and present) and returns the training state.</summary>
-    public static TrainingState Load(string path, Seq2SeqModel model, TorchSharp.Modules.OptimizerHelper? optimizer = null)
+    public static TrainingState Load(string path, nn.Module model, TorchSharp.Modules.OptimizerHelper? optimizer = null)
     {
         using var reader = Open(path);
         var (state, hasOptimizer) = ReadHeader(reader, path);

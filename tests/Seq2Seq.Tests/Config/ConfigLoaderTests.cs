@@ -233,7 +233,7 @@ public class ConfigLoaderTests
         var yaml = ConfigLoader.ToYaml(ConfigLoader.Parse(Minimal, "x.yaml"));
         var keys = yaml.Split('\n').Where(l => l.Contains(':') && !l.StartsWith('#')).Count();
         var expected = typeof(Seq2SeqConfig).Assembly.GetTypes()
-            .Where(t => t.Namespace == "Seq2Seq.Config" && t.Name.EndsWith("Config"))
+            .Where(t => t.Namespace == "Seq2Seq.Config" && t.Name.EndsWith("Config") && !t.Name.StartsWith("LanguageModel"))
             .Sum(t => t.GetProperties().Count(p => p.Name != "EqualityContract" && p.CanWrite)); // computed ones (SourceLevel) are no keys
         Assert.Equal(expected, keys);
     }
