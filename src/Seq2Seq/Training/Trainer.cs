@@ -204,17 +204,55 @@ public sealed class Trainer
             long started = Stopwatch.GetTimestamp();
             using var part = Batch.Create(trainSet.Source, trainSet.Target, shards[k], device);
             long built = Stopwatch.GetTimestamp();
-            var loss = BatchLoss(model, part, labelSmoothing);                    // summed over the shard's targets
-            float value = loss.item<float>();
-            long forwarded = Stopwatch.GetTimestamp();
-            if (float.IsFinite(value)) (loss / tokens).backward();
-            return new ShardResult(value, part.TrgTokens, part.Size, built - started, forwarded - built);
+            var (value, forwardTicks) = LossAndGradients(model, part, labelSmoothing, tokens);   // summed over the shard's targets
+            return new ShardResult(value, part.TrgTokens, part.Size, built - started, forwardTicks);
         }
     }
 
     /// <summary>The dropout seed of a shard of a step: a mix of the run's seed, the step and the shard.</summary>
     internal static ulong DropoutSeed(int seed, int step, int shard) =>
         unchecked(((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)step * 0xBF58476D1CE4E5B9UL) ^ ((ulong)(uint)shard * 0x94D049BB133111EBUL));
+
+    /// <summary>Output-layer rows per chunk in training: about 8 MiB of float scores at a vocabulary of 8,000.</summary>
+    private const long OutputChunkElements = 1L << 21;
+
+    /// <summary>
+    /// Training's forward and backward pass of one batch (shard): returns the cross-entropy summed over its non-pad
+    /// targets and the time spent computing forward (Stopwatch ticks); the gradients of the loss divided by
+    /// <paramref name="divisor"/> are added to the parameters' .grad, unless the loss is not finite. The output layer and
+    /// the loss (the (tokens, vocabulary) scores, their log-softmax and their gradients: the largest tensors of a step)
+    /// run in chunks of rows, each chunk forward and backward to the attentional vectors before the next, so only one
+    /// chunk's scores exist at a time; then the gradient of the attentional vectors flows back through the decoder and
+    /// encoder in one pass. The result equals <see cref="BatchLoss"/>'s and its backward pass.
+    /// </summary>
+    internal static (float Loss, long ForwardTicks) LossAndGradients(Seq2SeqModel model, Batch batch, double labelSmoothing, int divisor,
+        long chunkElements = OutputChunkElements)
+    {
+        long started = Stopwatch.GetTimestamp();
+        var attentional = model.Attentional(batch.Src, batch.SrcLengths, batch.TrgIn);  // (B, T, H)
+        var real = attentional.view(-1, attentional.shape[^1]).index_select(0, batch.TrgPositions); // (N, H)
+        var targets = batch.TrgOut.view(-1).index_select(0, batch.TrgPositions); // (N)
+        long forwardTicks = Stopwatch.GetTimestamp() - started;
+        using var leaf = real.detach().requires_grad_(true);                    // (N, H): where the chunks' gradients gather
+        long rows = real.shape[0], chunk = Math.Max(1, chunkElements / model.Decoder.VocabSize);
+        var total = zeros(1, device: real.device);                               // (1)
+        for (long start = 0; start < rows; start += chunk)
+        {
+            using var chunkScope = NewDisposeScope();
+            long t0 = Stopwatch.GetTimestamp();
+            long end = Math.Min(rows, start + chunk);
+            var logits = model.Decoder.Logits(leaf.narrow(0, start, end - start)); // (n, V)
+            var loss = nn.functional.cross_entropy(logits, targets.narrow(0, start, end - start), reduction: nn.Reduction.Sum,
+                label_smoothing: labelSmoothing);                                // ()
+            total.add_(loss.detach());
+            long t1 = Stopwatch.GetTimestamp();
+            forwardTicks += t1 - t0;
+            (loss / divisor).backward();                                         // leaf.grad[start..end], output-layer .grad
+        }
+        float value = total.item<float>();
+        if (float.IsFinite(value)) real.backward([leaf.grad!]);                  // through the decoder and encoder
+        return (value, forwardTicks);
+    }
 
     /// <summary>
     /// Teacher-forced token cross-entropy of a batch, summed over its non-pad targets, with label smoothing. Output

@@ -92,4 +92,32 @@ public class ModelTests
         var hyps = Seq2Seq.Inference.GreedySearch.Decode(model, batch.Src, batch.SrcLengths, torch.full([6], 20L, dtype: ScalarType.Int64));
         for (int i = 0; i < 6; i++) Assert.Equal(trg[i], hyps[i].Ids);
     }
+
+    [Fact]
+    public void ChunkedOutputLayerGivesTheLossAndGradientsOfTheWholeBatch()
+    {
+        // Training runs the output layer and loss in chunks of rows, each backward before the next; the loss and
+        // every parameter's gradient must equal the unchunked computation's (dropout off: the same function).
+        torch.random.manual_seed(5);
+        using var model = new Seq2SeqModel(Small with { Dropout = 0.0 }, 30, 30);
+        var rng = new Random(4);
+        var src = Enumerable.Range(0, 5).Select(_ => Enumerable.Range(0, rng.Next(3, 9)).Select(_ => rng.Next(4, 30)).ToArray()).ToList();
+        var trg = src.Select(s => s.Select(x => 33 - x).Where(x => x >= 4 && x < 30).ToArray()).ToList();
+        using var batch = Seq2Seq.Data.Batch.Create(src, trg, Enumerable.Range(0, 5).ToList(), torch.CPU);
+        Assert.True(batch.TrgTokens > 7, "the batch must span several chunks");
+
+        model.zero_grad();
+        var whole = Trainer.BatchLoss(model, batch, 0.1);
+        (whole / 3).backward();
+        var expected = model.parameters().Select(p => p.grad!.clone()).ToList();
+
+        model.zero_grad();
+        var (chunked, _) = Trainer.LossAndGradients(model, batch, 0.1, divisor: 3, chunkElements: 3 * 30);   // 3 rows a chunk
+        Assert.Equal(whole.item<float>(), chunked, tolerance: 1e-5 * whole.item<float>());
+        var actual = model.parameters().Select(p => p.grad!).ToList();
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+            Assert.True(actual[i].allclose(expected[i], rtol: 1e-4, atol: 1e-6), $"gradient of parameter {i} differs");
+        Assert.Contains(expected, g => g.abs().sum().item<float>() > 0);
+    }
 }
