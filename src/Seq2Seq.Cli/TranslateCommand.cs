@@ -27,33 +27,35 @@ internal static class TranslateCommand
         };
         var alignments = new Option<string?>("--alignments") { Description = "write hard word alignments (i-j, source-target, 0-based), one line per sentence" };
         var attention = new Option<string?>("--attention") { Description = "write the soft attention matrix of each sentence as a JSON line" };
+        var attentionSvg = new Option<string?>("--attention-svg") { Description = "draw each sentence's attention matrix as DIR/0001.svg, DIR/0002.svg, ... (DIR is created)" };
         var chunk = new Option<int>("--chunk-size") { Description = "sentences read, sorted and translated at a time", DefaultValueFactory = _ => 10_000 };
         var stats = new Option<bool>("--stats") { Description = "print sentences/s, output subwords/s, model load time and peak memory on stderr at the end" };
         var flags = new DecodingFlags();
-        var command = new Command("translate", "translate text with a trained model") { model, input, output, nbest, alignments, attention, chunk, stats };
+        var command = new Command("translate", "translate text with a trained model") { model, input, output, nbest, alignments, attention, attentionSvg, chunk, stats };
         flags.AddTo(command);
         command.SetAction(parse =>
         {
             string? inPath = parse.GetValue(input), outPath = parse.GetValue(output);
-            string? alignPath = parse.GetValue(alignments), attnPath = parse.GetValue(attention);
+            string? alignPath = parse.GetValue(alignments), attnPath = parse.GetValue(attention), svgDir = parse.GetValue(attentionSvg);
             if (inPath is not null && !File.Exists(inPath)) throw new UserErrorException($"{inPath}: no such file");
+            if (svgDir is not null) CreateDirectory(svgDir, "--attention-svg");
             if (parse.GetValue(chunk) < 1) throw new UserErrorException("--chunk-size must be at least 1");
             var clock = Stopwatch.StartNew();
             using var translator = flags.Load(parse, parse.GetValue(model)!);
             double loadSeconds = clock.Elapsed.TotalSeconds;
-            if ((alignPath ?? attnPath) is not null && !translator.HasAttention)
-                throw new UserErrorException($"{(alignPath is not null ? "--alignments" : "--attention")}: the model in {parse.GetValue(model)} " +
-                    "has no attention (model.attention: none), so there are no attention weights to write");
+            if ((alignPath ?? attnPath ?? svgDir) is not null && !translator.HasAttention)
+                throw new UserErrorException($"{(alignPath is not null ? "--alignments" : attnPath is not null ? "--attention" : "--attention-svg")}: " +
+                    $"the model in {parse.GetValue(model)} has no attention (model.attention: none), so there are no attention weights to write");
             var options = flags.Options(parse, translator) with
             {
                 NBest = parse.GetValue(nbest),
-                KeepAttention = alignPath is not null || attnPath is not null,
+                KeepAttention = alignPath is not null || attnPath is not null || svgDir is not null,
             };
             if (parse.GetValue(nbest) > options.BeamSize && parse.GetValue(flags.Beam) is null)
                 options = options with { BeamSize = parse.GetValue(nbest) };
             translator.Validate(options);
 
-            using var writer = new OutputFiles(outPath, alignPath, attnPath);
+            using var writer = new OutputFiles(outPath, alignPath, attnPath, svgDir);
             if (inPath is null && !Console.IsInputRedirected)
             {
                 Interactive(translator, options, writer);
@@ -72,6 +74,18 @@ internal static class TranslateCommand
             return 0;
         });
         return command;
+    }
+
+    private static void CreateDirectory(string path, string flag)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UserErrorException($"{flag} {path}: cannot create the directory ({e.Message})", e);
+        }
     }
 
     /// <summary>One line on stderr: the speed of reading, translating and writing everything after the model was loaded.</summary>
@@ -99,17 +113,22 @@ internal static class TranslateCommand
         writer.Commit();
     }
 
-    /// <summary>The translation, alignment and attention outputs; files are written under a temporary name and renamed by <see cref="Commit"/>.</summary>
+    /// <summary>
+    /// The translation, alignment and attention outputs; files are written under a temporary name and renamed by
+    /// <see cref="Commit"/>. Attention pictures are written one file per sentence as they come (each atomically).
+    /// </summary>
     private sealed class OutputFiles : IDisposable
     {
         private readonly List<(StreamWriter Writer, string? Path, string? Temp)> all = [];
         private readonly StreamWriter text;
         private readonly StreamWriter? align;
         private readonly StreamWriter? attention;
+        private readonly string? svgDirectory;
         private bool committed;
 
-        public OutputFiles(string? textPath, string? alignPath, string? attentionPath)
+        public OutputFiles(string? textPath, string? alignPath, string? attentionPath, string? svgDirectory)
         {
+            this.svgDirectory = svgDirectory;
             text = Open(textPath)!;
             align = alignPath is null ? null : Open(alignPath);
             attention = attentionPath is null ? null : Open(attentionPath);
@@ -125,10 +144,13 @@ internal static class TranslateCommand
             }
             else
             {
-                temp = $"{path}.tmp-{Environment.ProcessId}";
+                // A device or stream (/dev/null, /dev/stdout) is written in place; a file through a temporary name.
+                temp = AtomicFile.IsDeviceOrStream(path) ? null : $"{path}.tmp-{Environment.ProcessId}";
                 try
                 {
-                    stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                    stream = temp is null
+                        ? new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16)
+                        : new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -157,6 +179,8 @@ internal static class TranslateCommand
             }
             align?.WriteLine(t.Attention is null ? "" : WordAlignment.Format(t.Alignment()));
             if (attention is not null) attention.WriteLine(AttentionJson(t));
+            if (svgDirectory is not null)
+                AttentionSvg.Write(Path.Combine(svgDirectory, $"{index + 1:D4}.svg"), t, $"Sentence {index + 1}");
         }
 
         private static string AttentionJson(Translation t)

@@ -2,16 +2,45 @@ namespace Seq2Seq;
 
 /// <summary>
 /// Writes a file through a temporary name (<c>{path}.tmp-{pid}</c>), flushed to disk and renamed, so readers
-/// never see half of it and a crash or a full disk leaves the previous file as it was.
+/// never see half of it and a crash or a full disk leaves the previous file as it was. Devices and the process's
+/// own streams (<c>/dev/null</c>, <c>/dev/stdout</c>, <c>/proc/self/fd/1</c>, ...) are written in place: renaming
+/// over them would replace the device with a plain file.
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>
+    /// True when <paramref name="path"/> names a device or a process stream rather than a file (it, or the final
+    /// target of its links, lies under <c>/dev</c> or <c>/proc</c>): such a path is written in place, never through
+    /// a temporary file and a rename.
+    /// </summary>
+    public static bool IsDeviceOrStream(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        string full = Path.GetFullPath(path);
+        try
+        {
+            if (File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target) full = target.FullName;
+        }
+        catch (IOException)
+        {
+            // A link we cannot follow: judge by its own name.
+        }
+        return (full.StartsWith("/dev/", StringComparison.Ordinal) && !full.StartsWith("/dev/shm/", StringComparison.Ordinal))
+            || full.StartsWith("/proc/", StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Writes <paramref name="path"/> atomically with <paramref name="write"/>. On failure the temporary file
     /// is removed and the exception (IOException etc.) propagates; <paramref name="path"/> is untouched.
     /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
+        if (IsDeviceOrStream(path))
+        {
+            using var device = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            write(device);
+            return;
+        }
         string temp = $"{path}.tmp-{Environment.ProcessId}";
         try
         {

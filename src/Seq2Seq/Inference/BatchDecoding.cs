@@ -9,8 +9,8 @@ namespace Seq2Seq.Inference;
 
 /// <summary>
 /// Decodes many encoded sentences: sorts them by length into batches (so a batch wastes little padding),
-/// decodes each batch (greedy when the beam is 1 and one hypothesis is asked for, beam search otherwise)
-/// and puts the results back in input order.
+/// decodes each batch (sampling when asked, greedy when the beam is 1 and one hypothesis is asked for, beam
+/// search otherwise) and puts the results back in input order.
 /// <para>On the CPU, batches are decoded side by side, one per thread, with libtorch's own thread pool
 /// set to one thread meanwhile (the pool's size is the number of threads used). A decoding step is a chain of
 /// small operations; spreading each of them over the cores costs a fork and a join per operation and leaves
@@ -32,12 +32,12 @@ internal static class BatchDecoding
         options.Validate();
         var results = new List<Hypothesis>[sources.Count];
         var order = Enumerable.Range(0, sources.Count).OrderBy(i => sources[i].Length).ToArray(); // stable
-        var batches = Batches(order, sources, options).ToList();
+        var batches = Batches(order, sources, options).Select((rows, number) => (Number: number, Rows: rows)).ToList();
         int pool = get_num_threads();
         int threads = device.type == DeviceType.CPU ? Math.Min(batches.Count, pool) : 1;
         if (threads <= 1)
         {
-            foreach (var indices in batches) DecodeBatch(model, sources, indices, options, device, results);
+            foreach (var (number, indices) in batches) DecodeBatch(model, sources, number, indices, options, device, results);
             return results;
         }
         set_num_threads(1);
@@ -45,10 +45,10 @@ internal static class BatchDecoding
         {
             // Longest batches first, each taken by the next free thread, so no thread is left with a long tail.
             var work = Partitioner.Create(Enumerable.Reverse(batches), EnumerablePartitionerOptions.NoBuffering);
-            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = threads }, indices =>
+            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = threads }, batch =>
             {
                 set_num_threads(1);   // a pooled thread keeps the size it first saw; make it one here
-                DecodeBatch(model, sources, indices, options, device, results);
+                DecodeBatch(model, sources, batch.Number, batch.Rows, options, device, results);
             });
         }
         finally
@@ -58,15 +58,26 @@ internal static class BatchDecoding
         return results;
     }
 
-    /// <summary>Decodes one batch of <paramref name="sources"/> and stores its hypotheses at their input positions.</summary>
-    private static void DecodeBatch(Seq2SeqModel model, IReadOnlyList<int[]> sources, int[] indices, DecodingOptions options,
+    /// <summary>
+    /// Decodes batch number <paramref name="number"/> (in length order) of <paramref name="sources"/> and stores its
+    /// hypotheses at their input positions. Sampling draws from a generator seeded by the options' seed and the
+    /// batch number, so the result does not depend on which thread decodes which batch.
+    /// </summary>
+    private static void DecodeBatch(Seq2SeqModel model, IReadOnlyList<int[]> sources, int number, int[] indices, DecodingOptions options,
         Device device, List<Hypothesis>[] results)
     {
         using var scope = NewDisposeScope();
         var rows = indices.Select(i => sources[i]).ToArray();
         var (src, lengths, _) = Batch.Pad(rows, prefix: null, suffix: SubwordTokenizer.EosId); // (B, S), (B)
         var limits = tensor(rows.Select(r => MaxOutputLength(r.Length, options)).ToArray()); // (B)
-        if (options.BeamSize == 1 && options.NBest == 1)
+        if (options.Sample)
+        {
+            using var generator = new Generator(SamplingSeed(options.Seed, number), device);
+            var hyps = SamplingSearch.Decode(model, src.to(device), lengths, limits, options.Temperature, options.TopK, generator,
+                options.KeepAttention, options.MinLength);
+            for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
+        }
+        else if (options.BeamSize == 1 && options.NBest == 1)
         {
             var hyps = GreedySearch.Decode(model, src.to(device), lengths, limits, options.KeepAttention, options.MinLength);
             for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
@@ -77,6 +88,15 @@ internal static class BatchDecoding
                 options.NBest, options.MinLength, options.KeepAttention, options.KeepGreedyPath);
             for (int k = 0; k < indices.Length; k++) results[indices[k]] = lists[k];
         }
+    }
+
+    /// <summary>The generator seed of batch <paramref name="number"/>: the seed and the number mixed (SplitMix64), so nearby seeds give unrelated draws.</summary>
+    internal static ulong SamplingSeed(long seed, int number)
+    {
+        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)number + 1);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return z ^ (z >> 31);
     }
 
     /// <summary>The output limit of a source of <paramref name="sourceLength"/> subwords (EOS not counted): at least 1.</summary>
@@ -166,6 +186,21 @@ public sealed record DecodingOptions
     /// <summary>Return attention weights with each hypothesis (needed for alignments).</summary>
     public bool KeepAttention { get; init; }
 
+    /// <summary>
+    /// Draw each output token from the model's distribution (see <see cref="SamplingSearch"/>) instead of searching
+    /// for the most likely output; needs <see cref="BeamSize"/> = 1 and <see cref="NBest"/> = 1.
+    /// </summary>
+    public bool Sample { get; init; }
+
+    /// <summary>Sampling temperature: probabilities ∝ p^(1/T); below 1 sharper, above 1 flatter; 0 = always the most likely token.</summary>
+    public double Temperature { get; init; } = 1.0;
+
+    /// <summary>Sample among the K most likely tokens only; 0 = the whole vocabulary.</summary>
+    public int TopK { get; init; }
+
+    /// <summary>Seed of the sampling generator: the same sentences, options and seed give the same outputs.</summary>
+    public long Seed { get; init; }
+
     /// <summary>Throws <see cref="UserErrorException"/> when a value is out of range.</summary>
     public void Validate()
     {
@@ -177,5 +212,10 @@ public sealed record DecodingOptions
         if (MinLength < 0) throw new UserErrorException($"min length must be ≥ 0 (got {MinLength})");
         if (!(Alpha >= 0) || double.IsInfinity(Alpha)) throw new UserErrorException($"alpha must be a finite number ≥ 0 (got {Alpha})");
         if (MaxSourceLength < 1) throw new UserErrorException($"max source length must be at least 1 (got {MaxSourceLength})");
+        if (!(Temperature >= 0) || double.IsInfinity(Temperature)) throw new UserErrorException($"temperature must be a finite number ≥ 0 (got {Temperature})");
+        if (TopK < 0) throw new UserErrorException($"top-k must be ≥ 0 (got {TopK})");
+        if (Seed < 0) throw new UserErrorException($"seed must be ≥ 0 (got {Seed})");
+        if (Sample && (BeamSize != 1 || NBest != 1))
+            throw new UserErrorException($"sampling draws one output per sentence: it needs beam size 1 and n-best 1 (got {BeamSize} and {NBest})");
     }
 }

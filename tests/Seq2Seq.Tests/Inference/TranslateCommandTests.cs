@@ -33,6 +33,25 @@ public class TranslateCommandTests(TinyModelFixture fixture) : IClassFixture<Tin
     }
 
     [Fact]
+    public void DevicesAndStreamsAreWrittenInPlaceNotReplaced()
+    {
+        // --output /dev/stdout and --attention /dev/null must write to them, not rename a temporary file over them
+        // (that once replaced the machine's /dev/null with a regular file).
+        Assert.True(AtomicFile.IsDeviceOrStream("/dev/null"));
+        Assert.True(AtomicFile.IsDeviceOrStream("/dev/stdout"));
+        string dir = TestPaths.NewTempDir();
+        Assert.False(AtomicFile.IsDeviceOrStream(Path.Combine(dir, "hyp.txt")));
+        var (code, output, err) = Run(Encoding.UTF8.GetBytes("chat rouge\nmer\n"), "translate", "--model", fixture.ModelDir,
+            "--output", "/dev/stdout", "--attention", "/dev/null");
+        Assert.True(code == 0, err);
+        Assert.Equal(2, output.Count(c => c == '\n'));                   // one line per input line
+        Assert.Equal("", File.ReadAllText("/dev/null"));                 // still the device: reads as empty
+        Assert.Empty(Directory.GetFiles("/dev", "null.tmp-*"));
+        AtomicFile.WriteAllText("/dev/null", "not a file");
+        Assert.Equal("", File.ReadAllText("/dev/null"));
+    }
+
+    [Fact]
     public void EveryInputLineGivesOneOutputLineWhateverItsBytes()
     {
         var input = new List<byte>();

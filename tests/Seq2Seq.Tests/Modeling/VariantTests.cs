@@ -284,15 +284,18 @@ public class VariantTests
         using var limit = tensor(new long[] { 5 });
         Assert.Throws<UserErrorException>(() => GreedySearch.Decode(translator.Model, one, lengths, limit, keepAttention: true));
         Assert.Throws<UserErrorException>(() => BeamSearch.Decode(translator.Model, one, lengths, limit, 2, 1.0, keepAttention: true));
+        using var generator = new Generator(1);
+        Assert.Throws<UserErrorException>(() => SamplingSearch.Decode(translator.Model, one, lengths, limit, 1.0, 0, generator, keepAttention: true));
 
         string dir = TestPaths.NewTempDir(), input = Path.Combine(dir, "in.txt");
         File.WriteAllLines(input, src);
-        foreach (string flag in new[] { "--alignments", "--attention" })
+        foreach (string flag in new[] { "--alignments", "--attention", "--attention-svg" })
         {
             string output = Path.Combine(dir, "out" + flag);
             string line = CliProcess.AssertUserError(CliProcess.Run(dir, "translate", "--model", config.ModelDir, "--input", input, flag, output));
             Assert.Equal($"seq2seq: {flag}: the model in {config.ModelDir} has no attention (model.attention: none), so there are no attention weights to write", line);
             Assert.False(File.Exists(output));
+            Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any());
         }
         var (code, text, err) = CliProcess.Run(dir, "translate", "--model", config.ModelDir, "--input", input);
         Assert.True(code == 0, err);
