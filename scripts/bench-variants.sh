@@ -98,13 +98,31 @@ done
 uptime_after=$(uptime)
 
 counts="$(wc -l < "$data/val.fr") $(wc -l < "$data/test_2016_flickr.fr") $(for b in "${buckets[@]}"; do wc -l < "$work/bucket.$b"; done | paste -sd' ')"
-table=$(/usr/bin/python3 - "$rows" "$minutes" "$threads" "$commit" "$uptime_before" "$uptime_after" "$counts" <<'EOF'
-import sys
-rows, minutes, threads, commit, before, after, counts = sys.argv[1:8]
+# A full run writes the whole table; --only replaces the rows it re-ran, keeps the others and adds a line saying so.
+table=$(/usr/bin/python3 - "$rows" "$minutes" "$threads" "$commit" "$uptime_before" "$uptime_after" "$counts" "$doc" "$only" <<'EOF'
+import re, sys
+rows, minutes, threads, commit, before, after, counts, doc, only = sys.argv[1:10]
 labels = {"gru_bahdanau": "GRU + Bahdanau", "lstm_bahdanau": "LSTM + Bahdanau", "rnn_bahdanau": "RNN (tanh) + Bahdanau",
           "gru_luong_general": "GRU + Luong (general)", "gru_none": "GRU, no attention",
           "gru_bahdanau_char": "GRU + Bahdanau, characters"}
 n = counts.split()
+fresh = {}
+for line in open(rows):
+    f = line.split()
+    fresh[labels.get(f[0], f[0])] = "| " + " | ".join([labels.get(f[0], f[0])] + f[1:]) + " |"
+if only:
+    old = re.search(r"<!-- variants:begin -->\n(.*?)<!-- variants:end -->", open(doc, encoding="utf-8").read(), re.S).group(1)
+    out, rerun = [], list(fresh)
+    for l in old.rstrip("\n").splitlines():
+        is_row = l.startswith("| ") and not l.startswith("| variant")
+        out.append(fresh.pop(l.split("|")[1].strip(), l) if is_row else l)
+        if is_row and fresh and not any(x.startswith("| ") and not x.startswith("| variant") for x in old.split(l, 1)[1].splitlines()):
+            out += list(fresh.values())                                   # rows the table did not have yet
+            fresh = {}
+    out += ["", f"Re-run on their own with `--only {only}` at commit {commit}, {minutes} minutes on {threads} threads: "
+            f"{', '.join(rerun)} (uptime before: `{before.strip()}`; after: `{after.strip()}`)."]
+    print("\n".join(out))
+    sys.exit(0)
 out = [f"Produced by `scripts/bench-variants.sh --minutes {minutes} --threads {threads}` at commit {commit}: each variant "
        f"trained Multi30k fr→en for {minutes} minutes (validation included) on {threads} threads, one after the other, "
        f"keeping the checkpoint of lowest dev loss; dev (val, {n[0]} sentences) and test_2016_flickr ({n[1]}) translated "
@@ -114,9 +132,7 @@ out = [f"Produced by `scripts/bench-variants.sh --minutes {minutes} --threads {t
        f"| variant | steps | train sent/s | train tok/s | dev BLEU | test BLEU | test 1–10 words ({n[2]}) "
        f"| 11–15 ({n[3]}) | 16–20 ({n[4]}) | 21+ ({n[5]}) |",
        "|---|---|---|---|---|---|---|---|---|---|"]
-for line in open(rows):
-    f = line.split()
-    out.append("| " + " | ".join([labels.get(f[0], f[0])] + f[1:]) + " |")
+out += list(fresh.values())
 out += ["", f"uptime before: `{before}`  ", f"uptime after: `{after}`"]
 print("\n".join(out))
 EOF
