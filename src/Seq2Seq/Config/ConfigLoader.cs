@@ -438,6 +438,11 @@ public static partial class ConfigLoader
                 $"(Adam's first step, learning_rate / (1 - betas[0]), must fit in a float32)");
         }
         var m = config.Model;
+        if (m.DecoderLayers != 1)
+        {
+            throw new UserErrorException($"{At(file, lines, "model.decoder_layers")}: only 1 is supported (the decoder is one recurrent cell " +
+                $"with attention and input feeding), got {m.DecoderLayers}");
+        }
         int encoderOutput = m.EncoderHidden * (m.Bidirectional ? 2 : 1);
         if (m.Attention == "luong_dot" && m.DecoderHidden != encoderOutput)
         {

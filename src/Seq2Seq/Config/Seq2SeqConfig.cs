@@ -132,7 +132,7 @@ public sealed record ModelConfig
     /// <summary>Decoder hidden size.</summary>
     public int DecoderHidden { get; init; } = 512;
 
-    /// <summary>Decoder layers.</summary>
+    /// <summary>Decoder layers: only 1 (one recurrent cell with attention and input feeding).</summary>
     public int DecoderLayers { get; init; } = 1;
 
     /// <summary>

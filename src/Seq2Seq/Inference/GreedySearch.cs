@@ -16,14 +16,20 @@ public static class GreedySearch
     /// EOS is forbidden for the first <paramref name="minLength"/> steps.
     /// </summary>
     public static List<Hypothesis> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention = false,
-        int minLength = 0)
+        int minLength = 0) => Run(model, src, lengths, maxLengths, keepAttention, minLength, choose: null);
+
+    /// <summary>
+    /// The step loop greedy search and <see cref="SamplingSearch"/> share: <paramref name="choose"/> picks each
+    /// row's next token from the log-probabilities (N, V) → (N); null takes the most likely.
+    /// </summary>
+    internal static List<Hypothesis> Run(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention,
+        int minLength, Func<Tensor, Tensor>? choose)
     {
         if (keepAttention) model.RequireAttention();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var dev = src.device;
         int batch = (int)src.shape[0];
-        long srcLen = src.shape[1];
         var (source, state) = model.Encode(src, lengths);
         // Rows of the running tensors are the active sentences; `rows.Index` maps them back to the batch.
         var rows = new ActiveRows(batch, dev);
@@ -40,7 +46,13 @@ public static class GreedySearch
             var (next, weights) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
             var logProbs = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1); // (N, V)
             if (t < minLength) logProbs[.., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
-            var (best, token) = logProbs.max(dim: -1);                            // (N), (N)
+            Tensor best, token;                                                  // (N), (N)
+            if (choose is null) (best, token) = logProbs.max(dim: -1);
+            else
+            {
+                token = choose(logProbs);
+                best = logProbs.gather(1, token.unsqueeze(1)).squeeze(1);
+            }
             score.index_add_(0, rows.Index, best.masked_fill(done, 0f), 1);
             token = token.masked_fill(done, SubwordTokenizer.PadId);
             outputs.Add(rows.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B)

@@ -33,58 +33,10 @@ public static class SamplingSearch
     {
         if (!(temperature >= 0) || double.IsInfinity(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "a finite number ≥ 0");
         ArgumentOutOfRangeException.ThrowIfNegative(topK);
-        if (keepAttention) model.RequireAttention();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var dev = src.device;
-        int batch = (int)src.shape[0];
-        var (source, state) = model.Encode(src, lengths);
-        var rows = new ActiveRows(batch, dev);
-        var limit = maxLengths.to(dev);                                           // (N)
-        var y = full([batch], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: dev); // (N)
-        var done = zeros([batch], dtype: ScalarType.Bool, device: dev);          // (N) finished, not yet dropped
-        var score = zeros([batch], device: dev);                                 // (B)
-        var outputs = new List<Tensor>();                                        // (B) per step, PAD once finished
-        var attention = new List<Tensor>();                                      // (B, S) per step
         long vocab = model.Decoder.VocabSize;
         int k = topK == 0 ? (int)vocab : (int)Math.Min(topK, vocab);
-        int maxSteps = (int)limit.max().item<long>();
-        for (int t = 0; t < maxSteps; t++)
-        {
-            using var stepScope = NewDisposeScope();
-            var (next, weights) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
-            var logProbs = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1); // (N, V)
-            if (t < minLength) logProbs[.., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
-            var token = Choose(logProbs, temperature, k, generator);              // (N)
-            var chosen = logProbs.gather(1, token.unsqueeze(1)).squeeze(1);       // (N)
-            score.index_add_(0, rows.Index, chosen.masked_fill(done, 0f), 1);
-            token = token.masked_fill(done, SubwordTokenizer.PadId);
-            outputs.Add(rows.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B)
-            if (keepAttention) attention.Add(rows.Scatter(weights!, 0).MoveToOuterDisposeScope()); // (B, S)
-            var newDone = done.logical_or(token.eq(SubwordTokenizer.EosId)).logical_or(limit.le(t + 1)); // (N)
-            int finished = (int)newDone.sum().item<long>();                      // the one host sync of a step
-            if (finished == rows.Count) break;
-            state.Dispose();
-            if (rows.ShouldDrop(finished))
-            {
-                var keep = rows.Drop(newDone);                                   // (N')
-                state = next.Select(keep).MoveToOuterDisposeScope();
-                source = ActiveRows.Replace(source, source.Select(keep));
-                limit = ActiveRows.Replace(limit, limit.index_select(0, keep));
-                y = token.index_select(0, keep).MoveToOuterDisposeScope();
-                newDone = newDone.index_select(0, keep);
-            }
-            else
-            {
-                state = next.MoveToOuterDisposeScope();
-                y = token.MoveToOuterDisposeScope();
-            }
-            done = newDone.MoveToOuterDisposeScope();
-        }
-        var ids = stack(outputs, dim: 1).cpu();                                   // (B, T)
-        var scores = score.cpu().data<float>().ToArray();
-        var attn = keepAttention ? stack(attention, dim: 1).cpu() : null;         // (B, T, S)
-        return Hypothesis.FromIds(ids, scores, attn, lengths);
+        return GreedySearch.Run(model, src, lengths, maxLengths, keepAttention, minLength,
+            logProbs => Choose(logProbs, temperature, k, generator));
     }
 
     /// <summary>The next token of every row of <paramref name="logProbs"/> (N, V): drawn, or the most likely at temperature 0.</summary>

@@ -22,6 +22,14 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void DecoderLayersOtherThanOneAreRefusedNotIgnored()
+    {
+        string message = Error(Minimal + "model:\n  decoder_layers: 2\n");
+        Assert.StartsWith("configs/x.yaml:8: model.decoder_layers: only 1 is supported", message);
+        Assert.Equal(1, ConfigLoader.Parse(Minimal + "model:\n  decoder_layers: 1\n", "x.yaml").Model.DecoderLayers);
+    }
+
+    [Fact]
     public void OmittedKeysTakeTheRecordDefaults()
     {
         var c = ConfigLoader.Parse(Minimal, "x.yaml");
