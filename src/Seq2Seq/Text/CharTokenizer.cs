@@ -19,19 +19,12 @@ public sealed class CharTokenizer : TextTokenizer
 {
     private static readonly string SpaceToken = WordMarker.ToString();
 
-    private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     private CharTokenizer(string[] tokens)
         : base(tokens)
     {
-        _ids = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
-        for (int i = SpecialTokens.Count; i < tokens.Length; i++)
-        {
-            _ids.Add(tokens[i], i);
-        }
-
-        _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lookup = TokenIdLookup(tokens);
     }
 
     /// <inheritdoc />
@@ -48,9 +41,7 @@ public sealed class CharTokenizer : TextTokenizer
     /// <exception cref="ArgumentOutOfRangeException">vocabSize ≤ 4 or minFrequency &lt; 1.</exception>
     public static CharTokenizer Learn(IEnumerable<string> lines, int vocabSize, int minFrequency = 1)
     {
-        ArgumentNullException.ThrowIfNull(lines);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(vocabSize, SpecialTokens.Count);
-        ArgumentOutOfRangeException.ThrowIfLessThan(minFrequency, 1);
+        CheckLearnArguments(lines, vocabSize, minFrequency);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (string line in lines)

@@ -162,6 +162,30 @@ public abstract class TextTokenizer
     }
 
     /// <summary>
+    /// A lookup from the non-special tokens of <paramref name="tokens"/> (id order) to their ids that also takes
+    /// spans, so character and word tokenizers find a slice of the text without allocating a string.
+    /// </summary>
+    private protected static Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> TokenIdLookup(string[] tokens)
+    {
+        var ids = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
+        for (int i = SpecialTokens.Count; i < tokens.Length; i++)
+        {
+            ids.Add(tokens[i], i);
+        }
+
+        return ids.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Checks the arguments of a character or word vocabulary's <c>Learn</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">vocabSize ≤ the specials or minFrequency &lt; 1.</exception>
+    private protected static void CheckLearnArguments(IEnumerable<string> lines, int vocabSize, int minFrequency)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(vocabSize, SpecialTokens.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minFrequency, 1);
+    }
+
+    /// <summary>
     /// The tokens kept for a character or word vocabulary: those counted at least <paramref name="minFrequency"/>
     /// times, most frequent first (ties in ordinal order, so learning is deterministic), at most
     /// <paramref name="vocabSize"/> minus the specials of them, after the specials.

@@ -16,19 +16,12 @@ namespace Seq2Seq.Text;
 /// </remarks>
 public sealed class WordTokenizer : TextTokenizer
 {
-    private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     private WordTokenizer(string[] tokens)
         : base(tokens)
     {
-        _ids = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
-        for (int i = SpecialTokens.Count; i < tokens.Length; i++)
-        {
-            _ids.Add(tokens[i], i);
-        }
-
-        _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lookup = TokenIdLookup(tokens);
     }
 
     /// <inheritdoc />
@@ -45,9 +38,7 @@ public sealed class WordTokenizer : TextTokenizer
     /// <exception cref="ArgumentOutOfRangeException">vocabSize ≤ 4 or minFrequency &lt; 1.</exception>
     public static WordTokenizer Learn(IEnumerable<string> lines, int vocabSize, int minFrequency = 1)
     {
-        ArgumentNullException.ThrowIfNull(lines);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(vocabSize, SpecialTokens.Count);
-        ArgumentOutOfRangeException.ThrowIfLessThan(minFrequency, 1);
+        CheckLearnArguments(lines, vocabSize, minFrequency);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (string line in lines)
