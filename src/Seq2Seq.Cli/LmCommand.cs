@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Seq2Seq.Config;
 using Seq2Seq.Inference;
 using Seq2Seq.Training;
@@ -28,23 +27,13 @@ internal static class LmCommand
             var cfg = ConfigLoader.LoadLanguageModel(path);
             ConfigLoader.CheckTextFile(cfg, path);
             ComputeDevice.Resolve(parse.GetValue(device) ?? cfg.Device);
-            using var cancel = new CancellationTokenSource();
-            int signalExit = 0;
-            void Stop(PosixSignalContext context, int code)
-            {
-                context.Cancel = true;
-                if (signalExit == 0) Console.Error.WriteLine("\nstopping after this step (saving the weights)...");
-                signalExit = code;
-                cancel.Cancel();
-            }
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, 130));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, 143));
+            using var signals = new StopSignals("stopping after this step (saving the weights)...");
             var trainer = new CharLanguageModelTrainer(cfg, new LanguageModelTrainOptions(parse.GetValue(overwrite), parse.GetValue(device)),
                 new LanguageModelDisplay(Console.Error));
-            var result = trainer.Run(cancel.Token);
+            var result = trainer.Run(signals.Token);
             if (result.Diverged) throw new UserErrorException($"training diverged: {result.StopReason}");
             if (!result.Interrupted) Console.Error.WriteLine($"sample with: seq2seq lm sample --model {cfg.ModelDir} --length 200");
-            return result.Interrupted ? (signalExit == 0 ? 130 : signalExit) : 0;
+            return result.Interrupted ? signals.InterruptedExitCode : 0;
         });
         return command;
     }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Seq2Seq.Config;
 using Seq2Seq.Training;
 
@@ -25,24 +24,14 @@ internal static class TrainCommand
             ConfigLoader.CheckFiles(cfg, path);
             // So is a device that cannot be used (no GPU, CPU-only build, native libraries that do not load).
             ComputeDevice.Resolve(parse.GetValue(device) ?? cfg.Device);
-            using var cancel = new CancellationTokenSource();
-            int signalExit = 0;
-            void Stop(PosixSignalContext context, int code)
-            {
-                context.Cancel = true;
-                if (signalExit == 0) Console.Error.WriteLine("\nstopping after this batch (saving last.ckpt)...");
-                signalExit = code;
-                cancel.Cancel();
-            }
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, 130));
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, 143));
+            using var signals = new StopSignals("stopping after this batch (saving last.ckpt)...");
             var display = new TrainingDisplay(Console.Error);
             var trainer = new Trainer(cfg, new TrainOptions(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(device)), display);
-            var result = trainer.Run(cancel.Token);
+            var result = trainer.Run(signals.Token);
             display.Finish(result);
             // A run that gave up on non-finite losses failed, whatever it saved: say why on one line, exit 1.
             if (result.Diverged) throw new UserErrorException($"training diverged: {result.StopReason}");
-            return result.Interrupted ? (signalExit == 0 ? 130 : signalExit) : 0;
+            return result.Interrupted ? signals.InterruptedExitCode : 0;
         });
         return command;
     }
