@@ -9,6 +9,7 @@
 # Writes the result table between the "equal-time" markers of docs/performance.md (or --doc FILE) and prints it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/bench-lib.sh"
 data="${MULTI30K:-$root/../shared/data/multi30k}"
 reference="${REFERENCE:-$root/../shared/reference/rnn_nmt.py}"
 python=/usr/bin/python3
@@ -20,15 +21,11 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--minutes M] [--doc FILE]" >&2; exit 2 ;;
   esac
 done
-for f in train.fr train.en val.fr val.en test_2016_flickr.fr test_2016_flickr.en; do
-  [ -f "$data/$f" ] || { echo "$0: $data/$f: missing (set MULTI30K=DIR, or run scripts/get-multi30k.sh)" >&2; exit 1; }
-done
-"$python" -c "import torch, sentencepiece" 2>/dev/null \
-  || { echo "$0: $python cannot import torch and sentencepiece (apt-get install python3-torch python3-sentencepiece libopenblas0-pthread)" >&2; exit 1; }
+require_multi30k "$data"
+require_reference_python "$python"
 [ -f "$doc" ] && grep -q "<!-- equal-time:begin -->" "$doc" || { echo "$0: $doc has no <!-- equal-time:begin --> marker" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 "$root/seq2seq" --help > /dev/null   # build outside the timing
 uptime_before=$(uptime)
 

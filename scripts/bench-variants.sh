@@ -11,6 +11,7 @@
 # test BLEU by source length (French words), where the bottleneck of the fixed-vector model shows.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/bench-lib.sh"
 data="${MULTI30K:-$root/../shared/data/multi30k}"
 minutes=20 threads=2 doc="$root/docs/variants.md" only=""
 while [ $# -gt 0 ]; do
@@ -22,13 +23,10 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--minutes M] [--threads N] [--doc FILE] [--only NAME[,NAME...]]" >&2; exit 2 ;;
   esac
 done
-for f in train.fr train.en val.fr val.en test_2016_flickr.fr test_2016_flickr.en; do
-  [ -f "$data/$f" ] || { echo "$0: $data/$f: missing (set MULTI30K=DIR, or run scripts/get-multi30k.sh)" >&2; exit 1; }
-done
+require_multi30k "$data"
 [ -f "$doc" ] && grep -q "<!-- variants:begin -->" "$doc" || { echo "$0: $doc has no <!-- variants:begin --> marker" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 "$root/seq2seq" --help > /dev/null   # build outside the timing
 uptime_before=$(uptime)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -16,6 +16,7 @@
 # Needs Debian's python3-torch, python3-sentencepiece and libopenblas0-pthread (/usr/bin/python3) for the reference.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/bench-lib.sh"
 data="${MULTI30K:-$root/../shared/data/multi30k}"
 reference="${REFERENCE:-$root/../shared/reference/rnn_nmt.py}"
 python=/usr/bin/python3
@@ -27,12 +28,9 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--quick] [--out FILE.json]" >&2; exit 2 ;;
   esac
 done
-for f in train.fr train.en val.fr val.en test_2016_flickr.fr test_2016_flickr.en; do
-  [ -f "$data/$f" ] || { echo "$0: $data/$f: missing (set MULTI30K=DIR, or run scripts/get-multi30k.sh)" >&2; exit 1; }
-done
+require_multi30k "$data"
 [ -f "$reference" ] || { echo "$0: $reference: no reference implementation (set REFERENCE=FILE)" >&2; exit 1; }
-"$python" -c "import torch, sentencepiece" 2>/dev/null \
-  || { echo "$0: $python cannot import torch and sentencepiece (apt-get install python3-torch python3-sentencepiece libopenblas0-pthread)" >&2; exit 1; }
+require_reference_python "$python"
 
 if [ "$quick" = 1 ]; then batches=60 rounds=2 epochs=1; else batches=120 rounds=3 epochs=3; fi
 threads=2 warmup=20 window=20
@@ -41,7 +39,6 @@ trap 'rm -rf "$work"' EXIT
 uptime_before=$(uptime)
 echo "bench-vs-reference: $( [ "$quick" = 1 ] && echo quick || echo full ) run; $uptime_before" >&2
 "$root/seq2seq" --help > /dev/null   # build once, outside every timing
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 # Our config for a run: the Multi30k fr→en config with paths, limits and threads replaced.
 config() {  # model_dir dev max_steps validation_freq logging_freq → stdout
