@@ -229,9 +229,7 @@ public sealed class Trainer
         long chunkElements = OutputChunkElements)
     {
         long started = Stopwatch.GetTimestamp();
-        var attentional = model.Attentional(batch.Src, batch.SrcLengths, batch.TrgIn);  // (B, T, H)
-        var real = attentional.view(-1, attentional.shape[^1]).index_select(0, batch.TrgPositions); // (N, H)
-        var targets = batch.TrgOut.view(-1).index_select(0, batch.TrgPositions); // (N)
+        var (real, targets) = AttentionalAtTargets(model, batch);                // (N, H), (N)
         long forwardTicks = Stopwatch.GetTimestamp() - started;
         using var leaf = real.detach().requires_grad_(true);                    // (N, H): where the chunks' gradients gather
         long rows = real.shape[0], chunk = Math.Max(1, chunkElements / model.Decoder.VocabSize);
@@ -261,11 +259,18 @@ public sealed class Trainer
     /// </summary>
     public static Tensor BatchLoss(Seq2SeqModel model, Batch batch, double labelSmoothing)
     {
+        var (real, targets) = AttentionalAtTargets(model, batch);                // (N, H), (N)
+        var logits = model.Decoder.Logits(real);                                 // (N, V)
+        return nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.Sum, label_smoothing: labelSmoothing);
+    }
+
+    /// <summary>Teacher-forced attentional vectors at the batch's non-pad target positions and those targets: (N, H), (N).</summary>
+    private static (Tensor Attentional, Tensor Targets) AttentionalAtTargets(Seq2SeqModel model, Batch batch)
+    {
         var attentional = model.Attentional(batch.Src, batch.SrcLengths, batch.TrgIn);  // (B, T, H)
         var real = attentional.view(-1, attentional.shape[^1]).index_select(0, batch.TrgPositions); // (N, H)
-        var logits = model.Decoder.Logits(real);                                 // (N, V)
         var targets = batch.TrgOut.view(-1).index_select(0, batch.TrgPositions); // (N)
-        return nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.Sum, label_smoothing: labelSmoothing);
+        return (real, targets);
     }
 
     /// <summary>Token cross-entropy summed over non-pad targets, with label smoothing: (B, T, V), (B, T) → scalar.</summary>
