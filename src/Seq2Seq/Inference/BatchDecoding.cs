@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Seq2Seq.Data;
 using Seq2Seq.Modeling;
 using Seq2Seq.Text;
@@ -11,50 +10,48 @@ namespace Seq2Seq.Inference;
 /// Decodes many encoded sentences: sorts them by length into batches (so a batch wastes little padding),
 /// decodes each batch (sampling when asked, greedy when the beam is 1 and one hypothesis is asked for, beam
 /// search otherwise) and puts the results back in input order.
-/// <para>On the CPU, batches are decoded side by side, one per thread, with libtorch's own thread pool
-/// set to one thread meanwhile (the pool's size is the number of threads used). A decoding step is a chain of
-/// small operations; spreading each of them over the cores costs a fork and a join per operation and leaves
-/// cores idle in between, while whole batches on separate cores keep every core busy: with 2 threads,
-/// greedy decoding runs about 1.6× faster than with both threads inside each operation.</para>
+/// <para>On the CPU, batches are decoded side by side, one per thread (<see cref="WorkerThreads"/>), longest first,
+/// with libtorch's own thread pool at one thread meanwhile (the pool's size is the number of threads used). A
+/// decoding step is a chain of small operations; spreading each of them over the cores costs a fork and a join
+/// per operation and leaves cores idle in between, while whole batches on separate cores keep every core busy:
+/// with 2 threads, greedy decoding runs about 1.6× faster than with both threads inside each operation. The
+/// decoder's weights are packed for the CPU's matrix-product kernel once per call (<see cref="Decoder.PackForDecoding"/>).</para>
 /// </summary>
 internal static class BatchDecoding
 {
     /// <summary>Decodes <paramref name="sources"/> (subword ids, no EOS) and returns the best hypothesis of each, in input order.</summary>
-    public static Hypothesis[] Decode(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device) =>
-        [.. DecodeNBest(model, sources, options with { NBest = 1 }, device).Select(list => list[0])];
+    public static Hypothesis[] Decode(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device,
+        WorkerThreads? workers = null) =>
+        [.. DecodeNBest(model, sources, options with { NBest = 1 }, device, workers).Select(list => list[0])];
 
     /// <summary>
     /// Decodes <paramref name="sources"/> (non-empty subword id rows, no EOS) and returns for each, in input order,
-    /// its <see cref="DecodingOptions.NBest"/> best hypotheses, best first.
+    /// its <see cref="DecodingOptions.NBest"/> best hypotheses, best first. Batches run on <paramref name="workers"/>
+    /// when given (a training run's), else on threads started for the call.
     /// </summary>
-    public static List<Hypothesis>[] DecodeNBest(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device)
+    public static List<Hypothesis>[] DecodeNBest(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device,
+        WorkerThreads? workers = null)
     {
         options.Validate();
         var results = new List<Hypothesis>[sources.Count];
         var order = Enumerable.Range(0, sources.Count).OrderBy(i => sources[i].Length).ToArray(); // stable
         var batches = Batches(order, sources, options).Select((rows, number) => (Number: number, Rows: rows)).ToList();
-        int pool = get_num_threads();
-        int threads = device.type == DeviceType.CPU ? Math.Min(batches.Count, pool) : 1;
+        int threads = device.type == DeviceType.CPU ? Math.Min(batches.Count, get_num_threads()) : 1;
+        using var packed = model.Decoder.PackForDecoding(options.BatchType == BatchType.Sentences ? options.BatchSize * options.BeamSize : 64);
         if (threads <= 1)
         {
             foreach (var (number, indices) in batches) DecodeBatch(model, sources, number, indices, options, device, results);
             return results;
         }
-        set_num_threads(1);
-        try
+        using var own = workers is null || workers.Count < threads ? new WorkerThreads(threads) : null;
+        // Longest batches first, each taken by the next free thread, so no thread is left with a long tail.
+        var longestFirst = Enumerable.Reverse(batches).ToArray();
+        int next = -1;
+        (own ?? workers!).Run(threads, _ =>
         {
-            // Longest batches first, each taken by the next free thread, so no thread is left with a long tail.
-            var work = Partitioner.Create(Enumerable.Reverse(batches), EnumerablePartitionerOptions.NoBuffering);
-            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = threads }, batch =>
-            {
-                set_num_threads(1);   // a pooled thread keeps the size it first saw; make it one here
-                DecodeBatch(model, sources, batch.Number, batch.Rows, options, device, results);
-            });
-        }
-        finally
-        {
-            set_num_threads(pool);
-        }
+            for (int b = Interlocked.Increment(ref next); b < longestFirst.Length; b = Interlocked.Increment(ref next))
+                DecodeBatch(model, sources, longestFirst[b].Number, longestFirst[b].Rows, options, device, results);
+        });
         return results;
     }
 

@@ -29,7 +29,8 @@ public sealed class BahdanauAttention : Attention
     public override (Tensor Context, Tensor Weights) Attend(Tensor query, Tensor? keys, Tensor values, Tensor mask)
     {
         var q = queryLayer.call(query).unsqueeze(1);                             // (B, 1, A)
-        var energy = energyLayer.call(tanh(keys! + q)).squeeze(2);               // (B, S)
+        // In place: one (B, S, A) tensor a step instead of two (the sum is not needed by backward; tanh's output is).
+        var energy = energyLayer.call((keys! + q).tanh_()).squeeze(2);           // (B, S)
         return Weigh(energy, values, mask);                                      // (B, K), (B, S)
     }
 }

@@ -1,5 +1,6 @@
 using Seq2Seq.Config;
 using Seq2Seq.Text;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,6 +24,9 @@ public sealed class Decoder : nn.Module
     private readonly Linear combine;
     private readonly Linear output;
     private readonly bool inputFeeding;
+    private readonly Lock packLock = new();
+    private PackedLayers? packed;                             // while decoding on the CPU (PackForDecoding)
+    private int packHolders;
 
     /// <summary>Decoder hidden size (also the attentional vector's size).</summary>
     public long HiddenSize { get; }
@@ -96,20 +100,104 @@ public sealed class Decoder : nn.Module
     public (DecoderState State, Tensor? Weights) Step(Tensor embedded, DecoderState state, EncodedSource source)
     {
         var x = inputFeeding ? cat([embedded, state.Attentional], dim: -1) : embedded; // (B, E+H)
+        var p = Packed(x);
         Tensor h;                                                                // (B, H)
         Tensor? c = null;                                                        // (B, H), LSTM only
-        if (lstmCell is null) h = cell!.call(x, state.Hidden);
+        if (p?.GruInput is { } ih && p.GruHidden is { } hh) h = GruStep(ih.Apply(x), hh.Apply(state.Hidden), state.Hidden);
+        else if (lstmCell is null) h = cell!.call(x, state.Hidden);
         else (h, c) = lstmCell.call(x, (state.Hidden, state.Cell!));
         Tensor context;                                                          // (B, K)
         Tensor? weights = null;                                                  // (B, S)
         if (attention is null) context = source.Values;                         // the summary, every step
         else (context, weights) = attention.Attend(h, source.Keys, source.Values, source.Mask);
-        var att = tanh(combine.call(cat([h, context], dim: -1)));                // (B, H)
+        var hc = cat([h, context], dim: -1);                                     // (B, H+K)
+        var att = tanh(p?.Combine?.Apply(hc) ?? combine.call(hc));              // (B, H)
         return (new DecoderState(h, att, c), weights);
     }
 
+    /// <summary>
+    /// The GRU cell from its two projections, x W_ihᵀ + b_ih and h W_hhᵀ + b_hh (B, 3H), gates in libtorch's order
+    /// (reset, update, new) and its order of operations, so that packed decoding gives GRUCell's numbers.
+    /// </summary>
+    private static Tensor GruStep(Tensor inputGates, Tensor hiddenGates, Tensor hidden)
+    {
+        var i = inputGates.chunk(3, dim: 1);                                     // 3 × (B, H)
+        var g = hiddenGates.chunk(3, dim: 1);                                    // 3 × (B, H)
+        var reset = g[0].add_(i[0]).sigmoid_();                                  // (B, H)
+        var update = g[1].add_(i[1]).sigmoid_();                                 // (B, H)
+        var candidate = i[2].add(g[2].mul_(reset)).tanh_();                      // (B, H)
+        return (hidden - candidate).mul_(update).add_(candidate);                // (B, H)
+    }
+
+    /// <summary>The packed layers when a step may use them: decoding (eval mode, no gradients) on the CPU.</summary>
+    private PackedLayers? Packed(Tensor input) =>
+        packed is { } p && !training && !is_grad_enabled() && input.device_type == DeviceType.CPU ? p : null;
+
     /// <summary>Output scores from attentional vectors: (..., H) → (..., V).</summary>
-    public Tensor Logits(Tensor attentional) => output.call(dropout.call(attentional));
+    public Tensor Logits(Tensor attentional)
+    {
+        if (Packed(attentional)?.Output is not { } packedOutput) return output.call(dropout.call(attentional));
+        var logits = packedOutput.Apply(attentional.reshape(-1, HiddenSize));   // (N, V)
+        return attentional.dim() == 2 ? logits : logits.reshape([.. attentional.shape[..^1], VocabSize]);
+    }
+
+    /// <summary>
+    /// Packs the weights of a decoding step's matrix products (output layer, combination, GRU cell) for the CPU's
+    /// matrix-product kernel (<see cref="PackedWeight"/>) until the returned handle is disposed: steps then skip the
+    /// copy of each weight matrix that every plain product makes. Holders share one pack (the last one frees it);
+    /// the weights must not change while it is held. Does nothing where packing is not available or the model is
+    /// not on the CPU. <paramref name="rows"/> is the usual number of rows of a step (sentences × beam).
+    /// </summary>
+    public IDisposable PackForDecoding(int rows)
+    {
+        lock (packLock)
+        {
+            if (packHolders++ == 0 && PackedWeight.Available && output.weight!.device_type == DeviceType.CPU)
+            {
+                using var scope = NewDisposeScope();                             // the cell's weight_ih etc. are new handles
+                var gru = cell as GRUCell;
+                packed = new PackedLayers(
+                    PackedWeight.TryPack(output.weight!, output.bias, rows),
+                    PackedWeight.TryPack(combine.weight!, null, rows),
+                    gru is null ? null : PackedWeight.TryPack(gru.weight_ih!, gru.bias_ih, rows),
+                    gru is null ? null : PackedWeight.TryPack(gru.weight_hh!, gru.bias_hh, rows));
+            }
+        }
+        return new PackHandle(this);
+    }
+
+    private void ReleasePack()
+    {
+        lock (packLock)
+        {
+            if (--packHolders > 0) return;
+            packed?.Dispose();
+            packed = null;
+        }
+    }
+
+    /// <summary>The decoder's weights packed for decoding on the CPU; null where a layer is not packed.</summary>
+    private sealed record PackedLayers(PackedWeight? Output, PackedWeight? Combine, PackedWeight? GruInput, PackedWeight? GruHidden)
+        : IDisposable
+    {
+        public void Dispose()
+        {
+            Output?.Dispose();
+            Combine?.Dispose();
+            GruInput?.Dispose();
+            GruHidden?.Dispose();
+        }
+    }
+
+    private sealed class PackHandle(Decoder decoder) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0) decoder.ReleasePack();
+        }
+    }
 }
 
 /// <summary>What every decoding step reads from the source side.</summary>

@@ -101,7 +101,7 @@ public sealed class Trainer
         string? stop = null;
         bool interrupted = false;
         var window = new Window();
-        using var workers = new ShardWorkers(device.type == DeviceType.CPU ? get_num_threads() : 1);
+        using var workers = new WorkerThreads(device.type == DeviceType.CPU ? get_num_threads() : 1);
 
         while (stop is null)
         {
@@ -152,7 +152,7 @@ public sealed class Trainer
                 }
                 if (step % t.ValidationFreq == 0)
                 {
-                    stop = Validate(model, optimizer, devSet, dev, trgTok, device, run);
+                    stop = Validate(model, optimizer, devSet, dev, trgTok, device, run, workers);
                     lastValidated = step;
                     SaveLast(model, optimizer, run);
                 }
@@ -165,7 +165,7 @@ public sealed class Trainer
             }
         }
         if (!interrupted && lastValidated != run.State.Step && run.State.Step > 0)
-            Validate(model, optimizer, devSet, dev, trgTok, device, run);
+            Validate(model, optimizer, devSet, dev, trgTok, device, run, workers);
         SaveLast(model, optimizer, run);
         Notice($"stopped: {stop}; {run.State.Step} steps; best {(run.State.BestScore is double s ? ScoreText(s) : "none")} at step {run.State.BestStep}");
         log = null;
@@ -186,7 +186,7 @@ public sealed class Trainer
     /// Dropout draws from a generator per shard seeded from the seed, step and shard. A shard whose loss is not
     /// finite skips its backward pass; the caller then drops the whole step.
     /// </summary>
-    private ShardResult[] RunShards(ShardWorkers workers, Seq2SeqModel model, EncodedCorpus trainSet, int[] batch, Device device,
+    private ShardResult[] RunShards(WorkerThreads workers, Seq2SeqModel model, EncodedCorpus trainSet, int[] batch, Device device,
         double labelSmoothing, int step)
     {
         int count = Math.Min(workers.Count, batch.Length);
@@ -391,11 +391,11 @@ public sealed class Trainer
     }
 
     private string? Validate(Seq2SeqModel model, TorchSharp.Modules.OptimizerHelper optimizer, EncodedCorpus devSet, ParallelCorpus dev,
-        TextTokenizer trgTok, Device device, RunState run)
+        TextTokenizer trgTok, Device device, RunState run, WorkerThreads workers)
     {
         var sw = Stopwatch.StartNew();
         var t = config.Training;
-        var (loss, bleu) = Evaluate(model, devSet, dev, trgTok, device, config.Testing);
+        var (loss, bleu) = Evaluate(model, devSet, dev, trgTok, device, config.Testing, workers);
         double score = t.EvalMetric == "loss" ? -loss : bleu;
         var s = run.State;
         bool finite = double.IsFinite(loss) && double.IsFinite(score);
@@ -429,9 +429,12 @@ public sealed class Trainer
         return null;
     }
 
-    /// <summary>Dev loss per target token (no smoothing) and greedy corpus BLEU against the raw dev references.</summary>
-    public static (double Loss, double Bleu) Evaluate(Seq2SeqModel model, EncodedCorpus devSet, ParallelCorpus dev,
-        TextTokenizer trgTok, Device device, TestingConfig testing)
+    /// <summary>
+    /// Dev loss per target token (no smoothing) and greedy corpus BLEU against the raw dev references, decoded on the
+    /// run's <paramref name="workers"/>.
+    /// </summary>
+    private static (double Loss, double Bleu) Evaluate(Seq2SeqModel model, EncodedCorpus devSet, ParallelCorpus dev,
+        TextTokenizer trgTok, Device device, TestingConfig testing, WorkerThreads workers)
     {
         model.eval();
         double total = 0;
@@ -452,7 +455,7 @@ public sealed class Trainer
             BatchSize = testing.BatchSize,
             MaxLengthRatio = testing.MaxLengthRatio,
             MaxLengthOffset = testing.MaxLengthOffset,
-        }, device);
+        }, device, workers);
         var text = hyps.Select(h => trgTok.Decode(h.Ids)).ToList();
         var refs = devSet.Lines.Select(i => dev.Target[i]).ToList();            // the references of the kept pairs
         double bleu = Bleu.Corpus(text, [refs]).Score;

@@ -1,0 +1,118 @@
+using Seq2Seq.Config;
+using Seq2Seq.Inference;
+using Seq2Seq.Modeling;
+using Seq2Seq.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Tests.Modeling;
+
+[Collection(TorchCollection.Name)]
+public class PackedWeightTests
+{
+    [SkippableTheory]
+    [InlineData(64, true)]
+    [InlineData(17, true)]   // fewer rows than packed for (finished sentences left the batch)
+    [InlineData(1, true)]    // one row: the output must not alias the bias
+    [InlineData(100, false)] // more rows than packed for, no bias
+    public void PackedProductEqualsTheLinearLayer(int rows, bool withBias)
+    {
+        Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
+        torch.random.manual_seed(11);
+        using var scope = NewDisposeScope();
+        var layer = nn.Linear(48, 300, hasBias: withBias);
+        var x = randn(rows, 48);
+        using var packed = PackedWeight.TryPack(layer.weight!, layer.bias, rows: 64)!;
+        Assert.NotNull(packed);
+        var biasBefore = withBias ? layer.bias!.clone() : null;
+        using var noGrad = no_grad();
+        var expected = layer.call(x);                                            // (rows, 300)
+        var actual = packed.Apply(x);
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-5), $"max difference {(actual - expected).abs().max().item<float>()}");
+        var again = packed.Apply(x);                                             // the pack is read, never written
+        Assert.True(again.eq(actual).all().item<bool>());
+        if (biasBefore is not null) Assert.True(layer.bias!.eq(biasBefore).all().item<bool>());
+    }
+
+    [Fact]
+    public void NothingIsPackedOffTheCpuOrForOtherTypes()
+    {
+        using var scope = NewDisposeScope();
+        Assert.Null(PackedWeight.TryPack(ones(4, 3, dtype: ScalarType.Float64), null, 8));
+        Assert.Null(PackedWeight.TryPack(ones(4), null, 8));
+    }
+
+    [SkippableTheory]
+    [InlineData("gru")]
+    [InlineData("lstm")]
+    public void APackedDecoderStepGivesTheSameStateAndScores(string rnnType)
+    {
+        Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
+        torch.random.manual_seed(7);
+        var config = new ModelConfig { RnnType = rnnType, EmbeddingDim = 16, EncoderHidden = 16, DecoderHidden = 32, AttentionDim = 24, Dropout = 0.1 };
+        using var model = new Seq2SeqModel(config, 30, 40);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var src = tensor(new long[] { 5, 6, 7, 8, SubwordTokenizer.EosId, 9, 10, SubwordTokenizer.EosId, 0, 0 }, [2, 5]);
+        var (source, state) = model.Encode(src, tensor(new long[] { 5, 3 }));
+        var y = tensor(new long[] { 11, 12 });
+        (DecoderState State, Tensor Logits) Step()
+        {
+            var (next, _) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
+            return (next, model.Decoder.Logits(next.Attentional));
+        }
+        var (plain, plainLogits) = Step();
+        (DecoderState State, Tensor Logits) packed;
+        using (model.Decoder.PackForDecoding(rows: 2)) packed = Step();
+        Assert.True(packed.State.Hidden.allclose(plain.Hidden, rtol: 1e-5, atol: 1e-6));
+        Assert.True(packed.State.Attentional.allclose(plain.Attentional, rtol: 1e-5, atol: 1e-6));
+        Assert.True(packed.Logits.allclose(plainLogits, rtol: 1e-5, atol: 1e-5));
+    }
+
+    [SkippableFact]
+    public void HoldersShareOnePackAndTrainingNeverUsesIt()
+    {
+        Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
+        torch.random.manual_seed(8);
+        var config = new ModelConfig { EmbeddingDim = 8, EncoderHidden = 8, DecoderHidden = 16, AttentionDim = 8, Dropout = 0.0 };
+        using var model = new Seq2SeqModel(config, 20, 20);
+        using var scope = NewDisposeScope();
+        var a = randn(3, 16);
+        var outer = model.Decoder.PackForDecoding(rows: 3);
+        var inner = model.Decoder.PackForDecoding(rows: 3);
+        inner.Dispose();
+        inner.Dispose();                                                         // twice is once
+        model.eval();
+        using (no_grad()) Assert.Equal([3L, 20L], model.Decoder.Logits(a).shape); // the outer holder's pack is still there
+        // With gradients (training), the plain layer runs: the scores take part in autograd.
+        model.train();
+        var logits = model.Decoder.Logits(a);
+        Assert.True(logits.requires_grad);
+        outer.Dispose();
+    }
+
+    [SkippableFact]
+    public void DecodingWithPackedWeightsGivesTheSameOutputsAsThePlainLayers()
+    {
+        Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
+        torch.random.manual_seed(9);
+        var config = new ModelConfig { EmbeddingDim = 16, EncoderHidden = 16, DecoderHidden = 32, AttentionDim = 16, Dropout = 0.0 };
+        using var model = new Seq2SeqModel(config, 30, 30);
+        model.eval();
+        var rng = new Random(4);
+        var sources = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, rng.Next(1, 12)).Select(_ => rng.Next(4, 30)).ToArray()).ToList();
+        var options = new DecodingOptions { BeamSize = 3, BatchSize = 8, MaxLengthOffset = 5 };
+        // BatchDecoding packs; calling the search directly on each batch does not.
+        var packed = BatchDecoding.Decode(model, sources, options, CPU);
+        for (int i = 0; i < sources.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var (src, lengths, _) = Data.Batch.Pad([sources[i]], prefix: null, suffix: SubwordTokenizer.EosId);
+            var limit = tensor(new[] { BatchDecoding.MaxOutputLength(sources[i].Length, options) });
+            var plain = BeamSearch.Decode(model, src, lengths, limit, options.BeamSize, options.Alpha)[0][0];
+            Assert.Equal(plain.Ids, packed[i].Ids);
+        }
+    }
+}
