@@ -166,6 +166,9 @@ public sealed class Decoder : nn.Module
         return new PackHandle(this);
     }
 
+    /// <summary>Whether packed weights are held now (<see cref="PackForDecoding"/>).</summary>
+    internal bool IsPacked => packed is not null;
+
     private void ReleasePack()
     {
         lock (packLock)
