@@ -15,7 +15,8 @@ namespace Seq2Seq.Inference;
 /// decoding step is a chain of small operations; spreading each of them over the cores costs a fork and a join
 /// per operation and leaves cores idle in between, while whole batches on separate cores keep every core busy:
 /// with 2 threads, greedy decoding runs about 1.6× faster than with both threads inside each operation. The
-/// decoder's weights are packed for the CPU's matrix-product kernel once per call (<see cref="Decoder.PackForDecoding"/>).</para>
+/// decoder's weights are packed for the CPU's matrix-product kernel for the call, unless the caller (a
+/// <see cref="Translator"/>) already holds them packed (<see cref="Decoder.PackForDecoding"/>).</para>
 /// </summary>
 internal static class BatchDecoding
 {

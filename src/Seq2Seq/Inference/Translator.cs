@@ -23,6 +23,7 @@ public sealed class Translator : IDisposable
     private readonly Seq2SeqModel model;
     private readonly Device device;
     private readonly string configFile;
+    private readonly IDisposable packedWeights;   // held for the translator's life: every call decodes with them
 
     /// <summary>The config the model was trained with.</summary>
     public Seq2SeqConfig Config { get; }
@@ -41,6 +42,7 @@ public sealed class Translator : IDisposable
         SourceTokenizer = src;
         TargetTokenizer = trg;
         this.device = device;
+        packedWeights = model.Decoder.PackForDecoding(Math.Max(1, config.Testing.BatchSize * config.Testing.BeamSize));
     }
 
     /// <summary>
@@ -226,7 +228,11 @@ public sealed class Translator : IDisposable
         };
 
     /// <inheritdoc />
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        packedWeights.Dispose();
+        model.Dispose();
+    }
 }
 
 /// <summary>One translation.</summary>
