@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
 done
 require_multi30k "$data"
 require_reference_python "$python"
-[ -f "$doc" ] && grep -q "<!-- equal-time:begin -->" "$doc" || { echo "$0: $doc has no <!-- equal-time:begin --> marker" >&2; exit 1; }
+require_marker "$doc" equal-time
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$root/seq2seq" --help > /dev/null   # build outside the timing

@@ -14,5 +14,10 @@ require_reference_python() {
     || { echo "$0: $1 cannot import torch and sentencepiece (apt-get install python3-torch python3-sentencepiece libopenblas0-pthread)" >&2; exit 1; }
 }
 
+# require_marker FILE NAME: FILE holds the "<!-- NAME:begin -->" marker a script writes its table after, or exit 1.
+require_marker() {
+  [ -f "$1" ] && grep -q "<!-- $2:begin -->" "$1" || { echo "$0: $1 has no <!-- $2:begin --> marker" >&2; exit 1; }
+}
+
 # say MESSAGE: a time-stamped progress line on stderr.
 say() { echo "[$(date +%H:%M:%S)] $*" >&2; }

@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 require_multi30k "$data"
-[ -f "$doc" ] && grep -q "<!-- variants:begin -->" "$doc" || { echo "$0: $doc has no <!-- variants:begin --> marker" >&2; exit 1; }
+require_marker "$doc" variants
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$root/seq2seq" --help > /dev/null   # build outside the timing

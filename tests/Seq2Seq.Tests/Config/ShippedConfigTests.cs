@@ -1,59 +1,24 @@
 using Seq2Seq.Config;
-using YamlDotNet.RepresentationModel;
 
 namespace Seq2Seq.Tests.Config;
 
 public class ShippedConfigTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
     public static TheoryData<string> ConfigFiles()
     {
         var data = new TheoryData<string>();
         // *_lm.yaml are character language model configs, another schema (LanguageModelConfigTests).
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "configs"), "*.yaml").Where(f => !f.EndsWith("_lm.yaml", StringComparison.Ordinal)).Order())
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "configs"), "*.yaml").Where(f => !f.EndsWith("_lm.yaml", StringComparison.Ordinal)).Order())
         {
             data.Add(Path.GetFileName(file));
         }
         return data;
     }
 
-    private static SortedSet<string> Keys(string yaml)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        var keys = new SortedSet<string>();
-        void Walk(YamlMappingNode node, string prefix)
-        {
-            foreach (var (k, v) in node.Children)
-            {
-                var path = prefix + ((YamlScalarNode)k).Value;
-                if (v is YamlMappingNode m)
-                {
-                    Walk(m, path + ".");
-                }
-                else
-                {
-                    keys.Add(path);
-                }
-            }
-        }
-        Walk((YamlMappingNode)stream.Documents[0].RootNode, "");
-        return keys;
-    }
-
     [Fact]
     public void TheThreeConfigsAreShipped()
     {
-        var names = Directory.GetFiles(Path.Combine(RepoRoot(), "configs"), "*.yaml").Select(Path.GetFileName).ToList();
+        var names = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "configs"), "*.yaml").Select(Path.GetFileName).ToList();
         Assert.Contains("sample.yaml", names);
         Assert.Contains("multi30k_fr_en.yaml", names);
         Assert.Contains("multi30k_en_fr.yaml", names);
@@ -63,9 +28,9 @@ public class ShippedConfigTests
     [MemberData(nameof(ConfigFiles))]
     public void ShippedConfigLoadsAndStatesEveryKey(string name)
     {
-        var path = Path.Combine(RepoRoot(), "configs", name);
+        var path = Path.Combine(TestPaths.RepoRoot, "configs", name);
         var config = ConfigLoader.Load(path);
-        Assert.Equal(Keys(ConfigLoader.ToYaml(new Seq2SeqConfig())), Keys(File.ReadAllText(path)));
+        Assert.Equal(YamlKeys.Of(ConfigLoader.ToYaml(new Seq2SeqConfig())), YamlKeys.Of(File.ReadAllText(path)));
         var back = ConfigLoader.Parse(ConfigLoader.ToYaml(config), "config.yaml");
         Assert.Equal(config.Training.Betas, back.Training.Betas);
         Assert.Equal(config with { Training = config.Training with { Betas = back.Training.Betas } }, back);
@@ -74,9 +39,9 @@ public class ShippedConfigTests
     [Fact]
     public void SampleConfigPointsAtTheShippedCorpus()
     {
-        var path = Path.Combine(RepoRoot(), "configs", "sample.yaml");
+        var path = Path.Combine(TestPaths.RepoRoot, "configs", "sample.yaml");
         var config = ConfigLoader.Load(path);
-        ConfigLoader.CheckFiles(config, path, RepoRoot());
+        ConfigLoader.CheckFiles(config, path, TestPaths.RepoRoot);
         Assert.Equal("data/sample/train", config.Data.Train);
     }
 
@@ -85,7 +50,7 @@ public class ShippedConfigTests
     {
         foreach (var (name, src, trg) in new[] { ("multi30k_fr_en.yaml", "fr", "en"), ("multi30k_en_fr.yaml", "en", "fr") })
         {
-            var c = ConfigLoader.Load(Path.Combine(RepoRoot(), "configs", name));
+            var c = ConfigLoader.Load(Path.Combine(TestPaths.RepoRoot, "configs", name));
             Assert.Equal((src, trg), (c.Data.Src, c.Data.Trg));
             Assert.Equal("data/multi30k/train", c.Data.Train);
             Assert.Equal(new ModelConfig(), c.Model);

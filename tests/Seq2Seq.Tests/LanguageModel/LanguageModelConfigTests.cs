@@ -1,7 +1,7 @@
 using Seq2Seq.Config;
 using Seq2Seq.Data;
+using Seq2Seq.Tests.Config;
 using Seq2Seq.Text;
-using YamlDotNet.RepresentationModel;
 
 namespace Seq2Seq.Tests.LanguageModel;
 
@@ -114,27 +114,9 @@ public class LanguageModelConfigTests
     public void TheShippedHelloConfigStatesEveryKey()
     {
         string path = Path.Combine(TestPaths.RepoRoot, "configs", "hello_lm.yaml");
-        Assert.Equal(Keys(ConfigLoader.ToYaml(new LanguageModelConfig())), Keys(File.ReadAllText(path)));
+        Assert.Equal(YamlKeys.Of(ConfigLoader.ToYaml(new LanguageModelConfig())), YamlKeys.Of(File.ReadAllText(path)));
         var config = ConfigLoader.LoadLanguageModel(path);
         Assert.Equal(config, ConfigLoader.ParseLanguageModel(ConfigLoader.ToYaml(config), "config.yaml"));
-    }
-
-    private static SortedSet<string> Keys(string yaml)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        var keys = new SortedSet<string>();
-        void Walk(YamlMappingNode node, string prefix)
-        {
-            foreach (var (k, v) in node.Children)
-            {
-                string path = prefix + ((YamlScalarNode)k).Value;
-                if (v is YamlMappingNode m) Walk(m, path + ".");
-                else keys.Add(path);
-            }
-        }
-        Walk((YamlMappingNode)stream.Documents[0].RootNode, "");
-        return keys;
     }
 
     [Fact]

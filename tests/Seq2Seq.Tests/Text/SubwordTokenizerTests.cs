@@ -306,9 +306,8 @@ public sealed class SubwordTokenizerTests(ITestOutputHelper output) : IDisposabl
     [SkippableFact]
     public void RoundTripOverTheWholeMulti30kTrainingCorpus()
     {
-        string? root = RepoRoot();
-        string data = root is null ? "" : Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "multi30k"));
-        Skip.IfNot(root is not null && Directory.Exists(data), $"Multi30k not found at ../shared/data/multi30k (looked for {data})");
+        string data = TestPaths.Multi30k;
+        Skip.IfNot(Directory.Exists(data), $"Multi30k not found at ../shared/data/multi30k (looked for {data})");
 
         foreach (string language in new[] { "fr", "en" })
         {
@@ -333,19 +332,5 @@ public sealed class SubwordTokenizerTests(ITestOutputHelper output) : IDisposabl
                 }
             }
         }
-    }
-
-    /// <summary>The folder holding Seq2Seq.sln, found by walking up from the test assembly; null if none.</summary>
-    private static string? RepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Seq2Seq.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return null;
     }
 }
