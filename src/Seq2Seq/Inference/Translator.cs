@@ -42,7 +42,7 @@ public sealed class Translator : IDisposable
         SourceTokenizer = src;
         TargetTokenizer = trg;
         this.device = device;
-        packedWeights = model.Decoder.PackForDecoding(Math.Max(1, config.Testing.BatchSize * config.Testing.BeamSize));
+        packedWeights = model.Decoder.PackForDecoding(config.Testing.BatchSize * config.Testing.BeamSize);
     }
 
     /// <summary>

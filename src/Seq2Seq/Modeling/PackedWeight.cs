@@ -46,9 +46,9 @@ internal sealed class PackedWeight : IDisposable
         if (!Available || weight.device_type != DeviceType.CPU || weight.dtype != ScalarType.Float32 || weight.dim() != 2) return null;
         using var scope = NewDisposeScope();
         var contiguous = weight.detach().contiguous();                           // (N, K)
-        int n = checked((int)contiguous.shape[0]), k = checked((int)contiguous.shape[1]);
-        var buffer = Marshal.AllocHGlobal(checked((nint)Mkl.PackSize(BMatrix, Math.Max(1, rows), n, k)));
-        Mkl.Pack(RowMajor, BMatrix, Trans, Math.Max(1, rows), n, k, 1f, Address(contiguous), k, buffer);
+        int m = Math.Max(1, rows), n = checked((int)contiguous.shape[0]), k = checked((int)contiguous.shape[1]);
+        var buffer = Marshal.AllocHGlobal(checked((nint)Mkl.PackSize(BMatrix, m, n, k)));
+        Mkl.Pack(RowMajor, BMatrix, Trans, m, n, k, 1f, Address(contiguous), k, buffer);
         return new PackedWeight(buffer, n, k, bias?.detach().clone().DetachFromDisposeScope());
     }
 
