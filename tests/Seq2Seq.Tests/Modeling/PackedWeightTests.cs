@@ -11,22 +11,24 @@ namespace Seq2Seq.Tests.Modeling;
 public class PackedWeightTests
 {
     [SkippableTheory]
-    [InlineData(64, true)]
-    [InlineData(17, true)]   // fewer rows than packed for (finished sentences left the batch)
-    [InlineData(1, true)]    // one row: the output must not alias the bias
-    [InlineData(100, false)] // more rows than packed for, no bias
-    public void PackedProductEqualsTheLinearLayer(int rows, bool withBias)
+    [InlineData(64, true, 300)]
+    [InlineData(17, true, 300)]   // fewer rows than packed for (finished sentences left the batch)
+    [InlineData(1, true, 300)]    // one row: the output must not alias the bias
+    [InlineData(100, false, 300)] // more rows than packed for, no bias
+    [InlineData(64, true, 2500)]  // packed and multiplied in three column blocks
+    [InlineData(5, false, 2049)]  // blocks of uneven width
+    public void PackedProductEqualsTheLinearLayer(int rows, bool withBias, int outputs)
     {
         Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
         torch.random.manual_seed(11);
         using var scope = NewDisposeScope();
-        var layer = nn.Linear(48, 300, hasBias: withBias);
+        var layer = nn.Linear(48, outputs, hasBias: withBias);
         var x = randn(rows, 48);
         using var packed = PackedWeight.TryPack(layer.weight!, layer.bias, rows: 64)!;
         Assert.NotNull(packed);
         var biasBefore = withBias ? layer.bias!.clone() : null;
         using var noGrad = no_grad();
-        var expected = layer.call(x);                                            // (rows, 300)
+        var expected = layer.call(x);                                            // (rows, outputs)
         var actual = packed.Apply(x);
         Assert.Equal(expected.shape, actual.shape);
         Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-5), $"max difference {(actual - expected).abs().max().item<float>()}");
