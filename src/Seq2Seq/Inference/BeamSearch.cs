@@ -61,7 +61,7 @@ public static class BeamSearch
         {
             using var stepScope = NewDisposeScope();
             int N = sentences.Count;
-            var (next, weights) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
+            var (next, weights) = model.Decoder.StepTokens(y, state, source);
             var logp = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1).view(N, K, V); // (N, K, V)
             if (t < minLength) logp[.., .., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
             logp = where(finished.unsqueeze(2), noop, logp);                      // (N, K, V)

@@ -43,7 +43,7 @@ public static class GreedySearch
         for (int t = 0; t < maxSteps; t++)
         {
             using var stepScope = NewDisposeScope();
-            var (next, weights) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
+            var (next, weights) = model.Decoder.StepTokens(y, state, source);
             var logProbs = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1); // (N, V)
             if (t < minLength) logProbs[.., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
             Tensor best, token;                                                  // (N), (N)

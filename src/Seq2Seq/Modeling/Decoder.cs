@@ -25,6 +25,12 @@ public sealed class Decoder : nn.Module
     private readonly Linear output;
     private readonly bool inputFeeding;
     private readonly Lock packLock = new();
+
+    /// <summary>
+    /// The largest table of every token's GRU input gates (vocabulary × 3 × hidden floats) that packing builds by
+    /// default: 128 MiB (49 MiB at 8,000 tokens and hidden size 512). Beyond it, steps multiply the embeddings.
+    /// </summary>
+    public const long MaxTokenGatesBytes = 128L << 20;
     private PackedLayers? packed;                             // while decoding on the CPU (PackForDecoding)
     private int packHolders;
 
@@ -100,18 +106,47 @@ public sealed class Decoder : nn.Module
     public (DecoderState State, Tensor? Weights) Step(Tensor embedded, DecoderState state, EncodedSource source)
     {
         var x = inputFeeding ? cat([embedded, state.Attentional], dim: -1) : embedded; // (B, E+H)
-        var p = Packed(x);
         Tensor h;                                                                // (B, H)
         Tensor? c = null;                                                        // (B, H), LSTM only
-        if (p?.GruInput is { } ih && p.GruHidden is { } hh) h = GruStep(ih.Apply(x), hh.Apply(state.Hidden), state.Hidden);
-        else if (lstmCell is null) h = cell!.call(x, state.Hidden);
+        if (lstmCell is null) h = cell!.call(x, state.Hidden);
         else (h, c) = lstmCell.call(x, (state.Hidden, state.Cell!));
+        return Attend(h, c, state, source);
+    }
+
+    /// <summary>
+    /// One decoding step from the previous tokens (B): <see cref="Step"/> on their embeddings, or, with the weights
+    /// packed (<see cref="PackForDecoding"/>), a GRU step from packed products. There each token's input gates come
+    /// from a table (its embedding already multiplied by the cell's input weights), to which the product of the
+    /// fed-back attentional vector is added: the embedding's share of the product (a fifth of a step's multiply-adds
+    /// outside the output layer) is never computed again.
+    /// </summary>
+    public (DecoderState State, Tensor? Weights) StepTokens(Tensor tokens, DecoderState state, EncodedSource source)
+    {
+        if (Packed(state.Hidden) is not { GruHidden: { } hh } p) return Step(Embed(tokens), state, source);
+        Tensor inputGates;                                                       // (B, 3H)
+        if (p.TokenGates is { } table)
+        {
+            inputGates = table.index_select(0, tokens);                         // (B, 3H), a fresh tensor
+            p.GruAttentional?.AddTo(state.Attentional, inputGates);              // += a_{t-1} W_iaᵀ
+        }
+        else
+        {
+            var embedded = embed.call(tokens);                                   // (B, E)
+            inputGates = p.GruInput!.Apply(inputFeeding ? cat([embedded, state.Attentional], dim: -1) : embedded);
+        }
+        var h = GruStep(inputGates, hh.Apply(state.Hidden), state.Hidden);       // (B, H)
+        return Attend(h, null, state, source);
+    }
+
+    /// <summary>The rest of a step from the new state: attention and the attentional vector.</summary>
+    private (DecoderState State, Tensor? Weights) Attend(Tensor h, Tensor? c, DecoderState state, EncodedSource source)
+    {
         Tensor context;                                                          // (B, K)
         Tensor? weights = null;                                                  // (B, S)
         if (attention is null) context = source.Values;                         // the summary, every step
         else (context, weights) = attention.Attend(h, source.Keys, source.Values, source.Mask);
         var hc = cat([h, context], dim: -1);                                     // (B, H+K)
-        var att = tanh(p?.Combine?.Apply(hc) ?? combine.call(hc));              // (B, H)
+        var att = tanh(Packed(hc)?.Combine?.Apply(hc) ?? combine.call(hc));     // (B, H)
         return (new DecoderState(h, att, c), weights);
     }
 
@@ -144,23 +179,39 @@ public sealed class Decoder : nn.Module
     /// <summary>
     /// Packs the weights of a decoding step's matrix products (output layer, combination, GRU cell) for the CPU's
     /// matrix-product kernel (<see cref="PackedWeight"/>) until the returned handle is disposed: steps then skip the
-    /// copy of each weight matrix that every plain product makes. Holders share one pack (the last one frees it);
-    /// the weights must not change while it is held. Does nothing where packing is not available or the model is
-    /// not on the CPU. <paramref name="rows"/> is the usual number of rows of a step (sentences × beam).
+    /// copy of each weight matrix that every plain product makes. For the GRU it also tabulates every target
+    /// token's input gates (<see cref="StepTokens"/>) when the table takes at most <paramref name="maxTokenGatesBytes"/>.
+    /// Holders share one pack (the first one's settings; the last one frees it); the weights must not change while
+    /// it is held. Does nothing where packing is not available or the model is not on the CPU.
+    /// <paramref name="rows"/> is the usual number of rows of a step (sentences × beam).
     /// </summary>
-    public IDisposable PackForDecoding(int rows)
+    public IDisposable PackForDecoding(int rows, long maxTokenGatesBytes = MaxTokenGatesBytes)
     {
         lock (packLock)
         {
             if (packHolders++ == 0 && PackedWeight.Available && output.weight!.device_type == DeviceType.CPU)
             {
                 using var scope = NewDisposeScope();                             // the cell's weight_ih etc. are new handles
-                var gru = cell as GRUCell;
+                using var noGrad = no_grad();
+                Tensor? table = null;
+                PackedWeight? input = null, attentional = null, hidden = null;
+                if (cell is GRUCell gru)
+                {
+                    var w = gru.weight_ih!;                                      // (3H, E[+H])
+                    long e = embed.weight!.shape[1];
+                    if (VocabSize * w.shape[0] * sizeof(float) <= maxTokenGatesBytes)
+                    {
+                        // Every token's input gates from its embedding: emb W_ieᵀ + b_ih (V, 3H).
+                        table = nn.functional.linear(embed.weight!, w[.., ..(int)e], gru.bias_ih).DetachFromDisposeScope();
+                        if (inputFeeding) attentional = PackedWeight.TryPack(w[.., (int)e..], null, rows);
+                    }
+                    else input = PackedWeight.TryPack(w, gru.bias_ih, rows);
+                    hidden = PackedWeight.TryPack(gru.weight_hh!, gru.bias_hh, rows);
+                }
                 packed = new PackedLayers(
                     PackedWeight.TryPack(output.weight!, output.bias, rows),
                     PackedWeight.TryPack(combine.weight!, null, rows),
-                    gru is null ? null : PackedWeight.TryPack(gru.weight_ih!, gru.bias_ih, rows),
-                    gru is null ? null : PackedWeight.TryPack(gru.weight_hh!, gru.bias_hh, rows));
+                    table, attentional, input, hidden);
             }
         }
         return new PackHandle(this);
@@ -168,6 +219,9 @@ public sealed class Decoder : nn.Module
 
     /// <summary>Whether packed weights are held now (<see cref="PackForDecoding"/>).</summary>
     internal bool IsPacked => packed is not null;
+
+    /// <summary>Whether the pack held now has the table of every token's GRU input gates.</summary>
+    internal bool HasTokenGates => packed?.TokenGates is not null;
 
     private void ReleasePack()
     {
@@ -179,14 +233,20 @@ public sealed class Decoder : nn.Module
         }
     }
 
-    /// <summary>The decoder's weights packed for decoding on the CPU; null where a layer is not packed.</summary>
-    private sealed record PackedLayers(PackedWeight? Output, PackedWeight? Combine, PackedWeight? GruInput, PackedWeight? GruHidden)
-        : IDisposable
+    /// <summary>
+    /// The decoder's weights packed for decoding on the CPU; null where a layer is not packed. For the GRU: its
+    /// hidden-state weights, and either the input gates of every target token (V, 3H) with the input weights on the
+    /// attentional vector (input feeding), or, where that table would be too large, all its input weights.
+    /// </summary>
+    private sealed record PackedLayers(PackedWeight? Output, PackedWeight? Combine, Tensor? TokenGates, PackedWeight? GruAttentional,
+        PackedWeight? GruInput, PackedWeight? GruHidden) : IDisposable
     {
         public void Dispose()
         {
             Output?.Dispose();
             Combine?.Dispose();
+            TokenGates?.Dispose();
+            GruAttentional?.Dispose();
             GruInput?.Dispose();
             GruHidden?.Dispose();
         }

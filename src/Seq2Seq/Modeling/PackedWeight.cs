@@ -81,11 +81,34 @@ internal sealed class PackedWeight : IDisposable
             using var rows = bias.expand(m, n);                                  // (M, N), a view
             y.copy_(rows);
         }
+        Multiply(x, y, beta: bias is null ? 0f : 1f);
+        return y;
+    }
+
+    /// <summary>y = x Wᵀ + beta y, block by block, for contiguous x (M, K) and y (M, N).</summary>
+    private void Multiply(Tensor x, Tensor y, float beta)
+    {
+        int m = checked((int)x.shape[0]), n = (int)OutFeatures, k = (int)InFeatures;
         IntPtr a = Address(x), c = Address(y);
         foreach (var (start, cols, buffer) in blocks)
-            Mkl.Compute(RowMajor, NoTrans, Packed, m, cols, k, a, k, buffer, 0, bias is null ? 0f : 1f, c + start * sizeof(float), n);
+            Mkl.Compute(RowMajor, NoTrans, Packed, m, cols, k, a, k, buffer, 0, beta, c + start * sizeof(float), n);
         GC.KeepAlive(x);
-        return y;
+        GC.KeepAlive(y);
+    }
+
+    /// <summary>
+    /// <paramref name="output"/> += x Wᵀ (+ b) in place, for x (M, K) and a contiguous float <paramref name="output"/>
+    /// (M, N) of its own memory (not a view of another tensor's); without autograd.
+    /// </summary>
+    public void AddTo(Tensor input, Tensor output)
+    {
+        ObjectDisposedException.ThrowIf(blocks[0].Buffer == IntPtr.Zero, this);
+        int m = checked((int)input.shape[0]), n = (int)OutFeatures, k = (int)InFeatures;
+        if (output.dtype != ScalarType.Float32 || !output.is_contiguous() || output.shape.Length != 2 || output.shape[0] != m || output.shape[1] != n)
+            throw new ArgumentException($"expected a contiguous float ({m}, {n}) output", nameof(output));
+        if (bias is not null) output.add_(bias);
+        using var x = input.contiguous();                                        // (M, K)
+        Multiply(x, output, beta: 1f);
     }
 
     /// <summary>Frees the packed matrix.</summary>

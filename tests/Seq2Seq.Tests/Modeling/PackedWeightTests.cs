@@ -46,28 +46,42 @@ public class PackedWeightTests
     }
 
     [SkippableTheory]
-    [InlineData("gru")]
-    [InlineData("lstm")]
-    public void APackedDecoderStepGivesTheSameStateAndScores(string rnnType)
+    [InlineData("gru", true, Decoder.MaxTokenGatesBytes)]
+    [InlineData("gru", false, Decoder.MaxTokenGatesBytes)] // the token table alone gives the input gates
+    [InlineData("gru", true, 0)]                           // no table: the packed input product of the embeddings
+    [InlineData("lstm", true, Decoder.MaxTokenGatesBytes)]
+    public void APackedDecoderStepGivesTheSameStateAndScores(string rnnType, bool inputFeeding, long maxTokenGatesBytes)
     {
         Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
         torch.random.manual_seed(7);
-        var config = new ModelConfig { RnnType = rnnType, EmbeddingDim = 16, EncoderHidden = 16, DecoderHidden = 32, AttentionDim = 24, Dropout = 0.1 };
+        var config = new ModelConfig
+        {
+            RnnType = rnnType, EmbeddingDim = 16, EncoderHidden = 16, DecoderHidden = 32, AttentionDim = 24, Dropout = 0.1, InputFeeding = inputFeeding,
+        };
         using var model = new Seq2SeqModel(config, 30, 40);
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var src = tensor(new long[] { 5, 6, 7, 8, SubwordTokenizer.EosId, 9, 10, SubwordTokenizer.EosId, 0, 0 }, [2, 5]);
         var (source, state) = model.Encode(src, tensor(new long[] { 5, 3 }));
-        var y = tensor(new long[] { 11, 12 });
-        (DecoderState State, Tensor Logits) Step()
+        var y = tensor(new long[] { 11, 12, SubwordTokenizer.PadId });
+        state = state.Select(tensor(new long[] { 0, 1, 1 }));                    // a third row, fed the padding token
+        source = source.Select(tensor(new long[] { 0, 1, 1 }));
+        (DecoderState State, Tensor Logits) Step(DecoderState from)
         {
-            var (next, _) = model.Decoder.Step(model.Decoder.Embed(y), state, source);
+            var (next, _) = model.Decoder.StepTokens(y, from, source);
             return (next, model.Decoder.Logits(next.Attentional));
         }
-        var (plain, plainLogits) = Step();
+        var (plain, plainLogits) = Step(state);
         (DecoderState State, Tensor Logits) packed;
-        using (model.Decoder.PackForDecoding(rows: 2)) packed = Step();
+        using (model.Decoder.PackForDecoding(rows: 3, maxTokenGatesBytes))
+        {
+            Assert.Equal(rnnType == "gru" && maxTokenGatesBytes > 0, model.Decoder.HasTokenGates);
+            packed = Step(state);
+            var second = Step(packed.State);                                    // the attentional vector fed back
+            var plainSecond = PlainStep(model, y, plain, source);
+            Assert.True(second.State.Hidden.allclose(plainSecond.Hidden, rtol: 1e-5, atol: 1e-6));
+        }
         Assert.True(packed.State.Hidden.allclose(plain.Hidden, rtol: 1e-5, atol: 1e-6));
         Assert.True(packed.State.Attentional.allclose(plain.Attentional, rtol: 1e-5, atol: 1e-6));
         Assert.True(packed.Logits.allclose(plainLogits, rtol: 1e-5, atol: 1e-5));
@@ -110,6 +124,9 @@ public class PackedWeightTests
             Assert.Equal(plain.Ids, packed[i].Ids);
         }
     }
+
+    private static DecoderState PlainStep(Seq2SeqModel model, Tensor y, DecoderState state, EncodedSource source) =>
+        model.Decoder.Step(model.Decoder.Embed(y), state, source).State;
 
     private static Seq2SeqModel SmallModel(int seed, long vocab)
     {
