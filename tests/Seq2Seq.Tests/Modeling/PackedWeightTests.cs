@@ -56,7 +56,13 @@ public class PackedWeightTests
         torch.random.manual_seed(7);
         var config = new ModelConfig
         {
-            RnnType = rnnType, EmbeddingDim = 16, EncoderHidden = 16, DecoderHidden = 32, AttentionDim = 24, Dropout = 0.1, InputFeeding = inputFeeding,
+            RnnType = rnnType,
+            EmbeddingDim = 16,
+            EncoderHidden = 16,
+            DecoderHidden = 32,
+            AttentionDim = 24,
+            Dropout = 0.1,
+            InputFeeding = inputFeeding,
         };
         using var model = new Seq2SeqModel(config, 30, 40);
         model.eval();
