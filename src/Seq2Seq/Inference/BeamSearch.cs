@@ -96,7 +96,7 @@ public static class BeamSearch
                 finalLengths.index_copy_(0, sentences.Index, newLengths);
                 break;
             }
-            if (sentences.ShouldDrop(doneCount))
+            if (doneCount > 0)                                                 // they leave the batch now
             {
                 finalScores.index_copy_(0, sentences.Index, newScores);           // leaving sentences keep their scores here
                 finalLengths.index_copy_(0, sentences.Index, newLengths);

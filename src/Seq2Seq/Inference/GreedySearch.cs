@@ -35,9 +35,8 @@ public static class GreedySearch
         var rows = new ActiveRows(batch, dev);
         var limit = maxLengths.to(dev);                                           // (N)
         var y = full([batch], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: dev); // (N)
-        var done = zeros([batch], dtype: ScalarType.Bool, device: dev);          // (N) finished, not yet dropped
         var score = zeros([batch], device: dev);                                 // (B)
-        var outputs = new List<Tensor>();                                        // (B) per step, PAD once finished
+        var outputs = new List<Tensor>();                                        // (B) per step, PAD once finished (left)
         var attention = new List<Tensor>();                                      // (B, S) per step
         int maxSteps = (int)limit.max().item<long>();
         for (int t = 0; t < maxSteps; t++)
@@ -53,29 +52,26 @@ public static class GreedySearch
                 token = choose(logProbs);
                 best = logProbs.gather(1, token.unsqueeze(1)).squeeze(1);
             }
-            score.index_add_(0, rows.Index, best.masked_fill(done, 0f), 1);
-            token = token.masked_fill(done, SubwordTokenizer.PadId);
+            score.index_add_(0, rows.Index, best, 1);
             outputs.Add(rows.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B)
             if (keepAttention) attention.Add(rows.Scatter(weights!, 0).MoveToOuterDisposeScope()); // (B, S)
-            var newDone = done.logical_or(token.eq(SubwordTokenizer.EosId)).logical_or(limit.le(t + 1)); // (N)
-            int finished = (int)newDone.sum().item<long>();                      // the one host sync of a step
+            var done = token.eq(SubwordTokenizer.EosId).logical_or(limit.le(t + 1)); // (N)
+            int finished = (int)done.sum().item<long>();                         // the one host sync of a step
             if (finished == rows.Count) break;
             state.Dispose();
-            if (rows.ShouldDrop(finished))
+            if (finished > 0)                                                    // they leave the batch now
             {
-                var keep = rows.Drop(newDone);                                   // (N')
+                var keep = rows.Drop(done);                                      // (N')
                 state = next.Select(keep).MoveToOuterDisposeScope();
                 source = ActiveRows.Replace(source, source.Select(keep));
                 limit = ActiveRows.Replace(limit, limit.index_select(0, keep));
                 y = token.index_select(0, keep).MoveToOuterDisposeScope();
-                newDone = newDone.index_select(0, keep);
             }
             else
             {
                 state = next.MoveToOuterDisposeScope();
                 y = token.MoveToOuterDisposeScope();
             }
-            done = newDone.MoveToOuterDisposeScope();
         }
         var ids = stack(outputs, dim: 1).cpu();                                   // (B, T)
         var scores = score.cpu().data<float>().ToArray();
