@@ -55,20 +55,7 @@ public sealed class Seq2SeqModel : nn.Module
     public Tensor Attentional(Tensor src, Tensor lengths, Tensor trgIn)
     {
         var (source, state) = Encode(src, lengths);
-        var embedded = decoder.Embed(trgIn);                                     // (B, T, E)
-        long steps = trgIn.shape[1];
-        var attentional = new Tensor[steps];
-        for (long t = 0; t < steps; t++)
-        {
-            // A step's intermediates (keys + query, the attention scores, ...) are released when the step ends;
-            // what back-propagation needs, autograd keeps on its own. Held until the batch ends, the (B, S, A)
-            // sums alone would take tens of MB per batch.
-            using var stepScope = NewDisposeScope();
-            (state, _) = decoder.Step(embedded[.., (int)t], state, source);
-            state = state.MoveToOuterDisposeScope();
-            attentional[t] = state.Attentional;                                  // (B, H)
-        }
-        return stack(attentional, dim: 1);                                       // (B, T, H)
+        return decoder.Unroll(decoder.Embed(trgIn), state, source);             // (B, T, H)
     }
 
     /// <summary>Number of trainable parameters.</summary>
