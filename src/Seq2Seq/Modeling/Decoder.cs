@@ -115,24 +115,13 @@ public sealed class Decoder : nn.Module
 
     /// <summary>
     /// Teacher-forced steps over the embedded target inputs (B, T, E) from the first state: the attentional
-    /// vectors (B, T, H). A GRU takes the embeddings' share of its input gates for all steps in one product first
-    /// (emb W_ieᵀ + b_ih, (B, T, 3H)), as decoding takes them from a table: one large product, forward and backward,
-    /// instead of a small one every step.
+    /// vectors (B, T, H). The inputs are split with <c>unbind</c>, whose backward pass is one stack; indexing one
+    /// step at a time made a zero tensor of the whole (B, T, E) per step in the backward pass.
     /// </summary>
     public Tensor Unroll(Tensor embedded, DecoderState state, EncodedSource source)
     {
-        using var scope = NewDisposeScope();                                     // the cell's weight_ih etc. are new handles
-        GruInputs? gru = null;
-        Tensor[] inputs;                                                         // T × (B, E), or T × (B, 3H) token gates
-        if (cell is GRUCell g)
-        {
-            int e = (int)embedded.shape[2];
-            var w = g.weight_ih!;                                                // (3H, E[+H])
-            var tokenGates = nn.functional.linear(embedded, w[.., ..e], g.bias_ih); // (B, T, 3H)
-            gru = new GruInputs(inputFeeding ? w[.., e..].contiguous() : null, g.weight_hh!, g.bias_hh!);
-            inputs = tokenGates.unbind(1);                                       // its backward is one stack, not T scatters
-        }
-        else inputs = embedded.unbind(1);
+        using var scope = NewDisposeScope();
+        var inputs = embedded.unbind(1);                                         // T × (B, E)
         var attentional = new Tensor[inputs.Length];
         for (int t = 0; t < inputs.Length; t++)
         {
@@ -140,22 +129,12 @@ public sealed class Decoder : nn.Module
             // what back-propagation needs, autograd keeps on its own. Held until the batch ends, the (B, S, A)
             // sums alone would take tens of MB per batch.
             using var stepScope = NewDisposeScope();
-            if (gru is { } p)
-            {
-                var inputGates = inputs[t];                                      // (B, 3H)
-                if (p.AttentionalWeight is { } wa) inputGates = inputGates + nn.functional.linear(state.Attentional, wa);
-                var h = GruStep(inputGates, nn.functional.linear(state.Hidden, p.HiddenWeight, p.HiddenBias), state.Hidden); // (B, H)
-                (state, _) = Attend(h, null, state, source);
-            }
-            else (state, _) = Step(inputs[t], state, source);
+            (state, _) = Step(inputs[t], state, source);
             state = state.MoveToOuterDisposeScope();
             attentional[t] = state.Attentional;                                  // (B, H)
         }
         return stack(attentional, dim: 1).MoveToOuterDisposeScope();             // (B, T, H)
     }
-
-    /// <summary>What teacher-forced GRU steps read besides the token gates: the cell's other weights.</summary>
-    private readonly record struct GruInputs(Tensor? AttentionalWeight, Tensor HiddenWeight, Tensor HiddenBias);
 
     /// <summary>
     /// One decoding step from the previous tokens (B): <see cref="Step"/> on their embeddings, or, with the weights
@@ -196,18 +175,17 @@ public sealed class Decoder : nn.Module
 
     /// <summary>
     /// The GRU cell from its two projections, x W_ihᵀ + b_ih and h W_hhᵀ + b_hh (B, 3H), gates in libtorch's order
-    /// (reset, update, new) and its order of operations, so that packed decoding and teacher-forced steps give
-    /// GRUCell's numbers.
+    /// (reset, update, new) and its order of operations, so that packed decoding gives GRUCell's numbers. In place:
+    /// decoding only, where nothing goes back through it.
     /// </summary>
     private static Tensor GruStep(Tensor inputGates, Tensor hiddenGates, Tensor hidden)
     {
         var i = inputGates.chunk(3, dim: 1);                                     // 3 × (B, H)
         var g = hiddenGates.chunk(3, dim: 1);                                    // 3 × (B, H)
-        // Out of place, so that autograd can go back through it (training); libtorch's own cell works in place.
-        var reset = (g[0] + i[0]).sigmoid();                                     // (B, H)
-        var update = (g[1] + i[1]).sigmoid();                                    // (B, H)
-        var candidate = (i[2] + g[2] * reset).tanh();                            // (B, H)
-        return (hidden - candidate) * update + candidate;                        // (B, H)
+        var reset = g[0].add_(i[0]).sigmoid_();                                  // (B, H)
+        var update = g[1].add_(i[1]).sigmoid_();                                 // (B, H)
+        var candidate = i[2].add(g[2].mul_(reset)).tanh_();                      // (B, H)
+        return (hidden - candidate).mul_(update).add_(candidate);                // (B, H)
     }
 
     /// <summary>The packed layers when a step may use them: decoding (eval mode, no gradients) on the CPU.</summary>
