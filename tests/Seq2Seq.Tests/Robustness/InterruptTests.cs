@@ -42,7 +42,11 @@ public partial class InterruptTests
 
             using (var kill = Process.Start("kill", ["-" + signal, p.Id.ToString()])) kill.WaitForExit();
 
-            Assert.True(p.WaitForExit(60_000), "training did not stop within 60 s of SIG" + signal);
+            if (!p.WaitForExit(60_000))
+            {
+                p.Kill();
+                lock (stderr) Assert.Fail($"training did not stop within 60 s of SIG{signal}; its stderr:\n" + string.Join("\n", stderr));
+            }
             p.WaitForExit();
             string err;
             lock (stderr) err = string.Join("\n", stderr);
