@@ -12,7 +12,6 @@ namespace Seq2Seq.Inference;
 /// </summary>
 internal sealed class ActiveRows
 {
-
     private readonly int batch;
 
     /// <summary>Starts with all <paramref name="batch"/> sentences running.</summary>

@@ -74,7 +74,7 @@ internal sealed class PackedWeight : IDisposable
     {
         ObjectDisposedException.ThrowIf(blocks[0].Buffer == IntPtr.Zero, this);
         using var x = input.contiguous();                                        // (M, K)
-        int m = checked((int)x.shape[0]), n = (int)OutFeatures, k = (int)InFeatures;
+        int m = checked((int)x.shape[0]), n = (int)OutFeatures;
         var y = empty(m, n);                                                     // (M, N), fresh memory: written in place
         if (bias is not null)
         {
@@ -103,7 +103,7 @@ internal sealed class PackedWeight : IDisposable
     public void AddTo(Tensor input, Tensor output)
     {
         ObjectDisposedException.ThrowIf(blocks[0].Buffer == IntPtr.Zero, this);
-        int m = checked((int)input.shape[0]), n = (int)OutFeatures, k = (int)InFeatures;
+        int m = checked((int)input.shape[0]), n = (int)OutFeatures;
         if (output.dtype != ScalarType.Float32 || !output.is_contiguous() || output.shape.Length != 2 || output.shape[0] != m || output.shape[1] != n)
             throw new ArgumentException($"expected a contiguous float ({m}, {n}) output", nameof(output));
         if (bias is not null) output.add_(bias);
