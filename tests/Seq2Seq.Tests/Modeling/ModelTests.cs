@@ -120,4 +120,46 @@ public class ModelTests
             Assert.True(actual[i].allclose(expected[i], rtol: 1e-4, atol: 1e-6), $"gradient of parameter {i} differs");
         Assert.Contains(expected, g => g.abs().sum().item<float>() > 0);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void UnrolledWeightGradientsEqualAutogradsStepByStep(bool inputFeeding)
+    {
+        // Teacher-forced GRU steps take the weight gradients of their products once per batch; the loss and every
+        // parameter's gradient must equal those of GRUCell and Linear through autograd, step by step. Twice: the
+        // gradients accumulate into .grad like autograd's.
+        torch.random.manual_seed(8);
+        using var model = new Seq2SeqModel(Small with { Dropout = 0.0, InputFeeding = inputFeeding }, 30, 30);
+        var rng = new Random(6);
+        var src = Enumerable.Range(0, 5).Select(_ => Enumerable.Range(0, rng.Next(3, 9)).Select(_ => rng.Next(4, 30)).ToArray()).ToList();
+        var trg = src.Select(s => s.Select(x => 33 - x).Where(x => x >= 4 && x < 30).ToArray()).ToList();
+        using var batch = Seq2Seq.Data.Batch.Create(src, trg, Enumerable.Range(0, 5).ToList(), torch.CPU);
+
+        List<Tensor> Gradients(bool unrolled, out float loss)
+        {
+            model.Decoder.UnrolledWeightGradients = unrolled;
+            model.zero_grad();
+            loss = 0;
+            for (int pass = 0; pass < 2; pass++)
+            {
+                using var scope = torch.NewDisposeScope();
+                var batchLoss = Trainer.BatchLoss(model, batch, 0.1);
+                batchLoss.backward();
+                loss += batchLoss.item<float>();
+            }
+            return model.parameters().Select(p => p.grad!.clone()).ToList();
+        }
+
+        var expected = Gradients(unrolled: false, out float expectedLoss);
+        var actual = Gradients(unrolled: true, out float actualLoss);
+        Assert.Equal(expectedLoss, actualLoss, tolerance: 1e-5 * expectedLoss);
+        Assert.Equal(expected.Count, actual.Count);
+        var names = model.named_parameters().Select(p => p.name).ToList();
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].abs().sum().item<float>() > 0, $"{names[i]} has no gradient to compare");
+            Assert.True(actual[i].allclose(expected[i], rtol: 1e-4, atol: 1e-6), $"gradient of {names[i]} differs");
+        }
+    }
 }
