@@ -162,4 +162,32 @@ public class ModelTests
             Assert.True(actual[i].allclose(expected[i], rtol: 1e-4, atol: 1e-6), $"gradient of {names[i]} differs");
         }
     }
+
+    [Fact]
+    public void UnrolledWeightGradientsWhereLaterStepsTakeNoPartInTheLoss()
+    {
+        // A loss on the first two steps only: the later steps' products get no gradient and must add nothing.
+        torch.random.manual_seed(9);
+        using var model = new Seq2SeqModel(Small with { Dropout = 0.0 }, 30, 30);
+        using var src = torch.tensor(new long[] { 5, 6, 7, 8, 9, 10, 11, 12 }, [2, 4]);
+        using var lengths = torch.tensor(new long[] { 4, 4 });
+        using var trgIn = torch.tensor(new long[] { 1, 13, 14, 15, 16, 1, 17, 18, 19, 20 }, [2, 5]);
+        List<Tensor> Gradients(bool unrolled)
+        {
+            model.Decoder.UnrolledWeightGradients = unrolled;
+            model.zero_grad();
+            using (var scope = torch.NewDisposeScope())
+                model.Attentional(src, lengths, trgIn)[.., ..2].pow(2).sum().backward();
+            return model.named_parameters().Where(p => p.name.StartsWith("decoder.cell") || p.name.StartsWith("decoder.combine"))
+                .Select(p => p.parameter.grad!.clone()).ToList();
+        }
+        var expected = Gradients(unrolled: false);
+        var actual = Gradients(unrolled: true);
+        Assert.Equal(5, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].abs().sum().item<float>() > 0);
+            Assert.True(actual[i].allclose(expected[i], rtol: 1e-4, atol: 1e-6), $"gradient {i} differs");
+        }
+    }
 }
