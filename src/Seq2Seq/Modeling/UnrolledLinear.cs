@@ -14,7 +14,7 @@ namespace Seq2Seq.Modeling;
 /// The token ties the steps to one last backward node, which autograd runs only after every step's backward: it
 /// takes the products and hands the gradients to the weights and biases as usual (<c>.grad</c>, accumulating).
 /// Gradients equal autograd's up to the order of the sums. Only while gradients are recorded; the buffers are
-/// freed by that last node.
+/// freed by that last node (by the garbage collector, if no backward pass follows).
 /// </para>
 /// </summary>
 internal sealed class UnrolledLinear
