@@ -118,7 +118,9 @@ public sealed class Trainer
                 using (var scope = NewDisposeScope())
                 {
                     long started = Stopwatch.GetTimestamp();
-                    optimizer.zero_grad();
+                    // Gradients dropped, not zeroed: the backward pass's first contribution becomes each gradient (no
+                    // zeroing pass, no adding to zeros), and their memory is free during the forward pass.
+                    model.zero_grad(set_to_none: true);
                     var shards = RunShards(workers, model, trainSet, batches[b], device, t.LabelSmoothing, run.State.Step);
                     long backwarded = Stopwatch.GetTimestamp();
                     int tokens = shards.Sum(r => r.Tokens);
