@@ -6,9 +6,10 @@ namespace Seq2Seq.Training;
 
 /// <summary>
 /// Gradient clipping by total norm and the Adam update of a TorchSharp <see cref="Adam"/> optimizer, computed on the
-/// training's worker threads in cache-sized slices. The numbers are those of <c>nn.utils.clip_grad_norm_</c>
-/// followed by <c>optimizer.step()</c> (the same operations on every element, in the same order), and the state
-/// stays in the optimizer, so checkpoints save and resume it as before.
+/// training's worker threads in cache-sized slices. The operations are those of <c>nn.utils.clip_grad_norm_</c>
+/// followed by <c>optimizer.step()</c>, on every element in the same order; only a large tensor's norm may differ in
+/// its last bit, since libtorch sums it in another order on several threads than on the one a worker gives it. The
+/// state stays in the optimizer, so checkpoints save and resume it as before.
 /// <para>
 /// Why: the update is a string of element-wise passes over every parameter (scale the gradient, two moving
 /// averages, a square root, a division, the step), 12 million floats each at the reference's sizes. TorchSharp's
@@ -26,17 +27,19 @@ internal static class ClippedAdam
     /// <summary>
     /// Clips the gradients to total 2-norm <paramref name="maxNorm"/> (no clipping when it is 0) and takes one Adam
     /// step of <paramref name="optimizer"/>, on <paramref name="workers"/>. Parameters without a gradient are
-    /// skipped, as TorchSharp's step does. Returns the total gradient norm before clipping (NaN when not clipping).
+    /// skipped, as TorchSharp's step does. Returns the total gradient norm before clipping as a 0-dim tensor on the
+    /// parameters' device (null when not clipping), without reading it: on a GPU the step waits for nothing.
     /// </summary>
     /// <exception cref="NotSupportedException">The optimizer uses amsgrad or maximize (this trainer never sets them).</exception>
-    public static double Step(Adam optimizer, double maxNorm, WorkerThreads workers, long sliceElements = SliceElements)
+    public static Tensor? Step(Adam optimizer, double maxNorm, WorkerThreads workers, long sliceElements = SliceElements)
     {
         using var noGrad = no_grad();
         var items = Items(optimizer);
-        if (items.Count == 0) return double.NaN;
+        if (items.Count == 0) return null;
         int parts = Math.Min(workers.Count, items.Count);
-        double norm = double.NaN;
-        using var coefficient = maxNorm > 0 ? ClipCoefficient(items, maxNorm, workers, parts, out norm) : null;
+        Tensor? norm = null, coefficient = null;                                 // (), ()
+        if (maxNorm > 0) (norm, coefficient) = ClipCoefficient(items, maxNorm, workers, parts);
+        using var coefficientHandle = coefficient;
 
         foreach (var item in items) item.State.step += 1;                     // once per tensor, as TorchSharp counts
         var slices = items.SelectMany((item, i) => Slices(item, i, sliceElements)).ToArray();
@@ -79,7 +82,7 @@ internal static class ClippedAdam
     /// clip_grad_norm_'s coefficient min(1, maxNorm / (‖g‖ + 1e-6)) as a 0-dim tensor, with ‖g‖ the 2-norm of the
     /// tensors' 2-norms, which the workers take tensor by tensor (largest first, each to the least loaded part).
     /// </summary>
-    private static Tensor ClipCoefficient(List<Item> items, double maxNorm, WorkerThreads workers, int parts, out double norm)
+    private static (Tensor Norm, Tensor Coefficient) ClipCoefficient(List<Item> items, double maxNorm, WorkerThreads workers, int parts)
     {
         var owner = new int[items.Count];
         var load = new long[parts];
@@ -99,9 +102,9 @@ internal static class ClippedAdam
         using var scope = NewDisposeScope();
         var total = norms.Length == 1 ? norms[0].clone() : stack(norms).norm(); // ()
         foreach (var n in norms) n.Dispose();
-        norm = total.item<float>();
         // libtorch's max_norm / (total + 1e-6): the scalar filled into a tensor, then divided.
-        return full_like(total, maxNorm).div_(total + 1e-6).clamp_max_(1.0).MoveToOuterDisposeScope(); // ()
+        var coefficient = full_like(total, maxNorm).div_(total + 1e-6).clamp_max_(1.0); // ()
+        return (total.MoveToOuterDisposeScope(), coefficient.MoveToOuterDisposeScope());
     }
 
     /// <summary>The slices of tensor <paramref name="index"/>: (index, first element, length).</summary>

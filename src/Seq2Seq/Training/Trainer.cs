@@ -137,7 +137,7 @@ public sealed class Trainer
                         continue;
                     }
                     badInARow = 0;
-                    ClippedAdam.Step(optimizer, t.ClipGradNorm, workers); // clip_grad_norm_ and optimizer.step(), on the workers
+                    ClippedAdam.Step(optimizer, t.ClipGradNorm, workers)?.Dispose(); // clip_grad_norm_ and optimizer.step(), on the workers
                     window.Add(lossSum, tokens, shards.Sum(r => r.Sentences));
                     // The phases of the first shard stand for all of them; the backward phase runs until the last shard is done.
                     long built = started + shards[0].DataTicks, forwarded = built + shards[0].ForwardTicks;
