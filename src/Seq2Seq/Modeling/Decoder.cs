@@ -241,6 +241,19 @@ public sealed class Decoder : nn.Module
     }
 
     /// <summary>
+    /// Output scores from attentional vectors (N, H) → (N, V) with the given output weight (V, H) and bias (V) in place
+    /// of the layer's own: training's per-shard copies (<see cref="OutputWeight"/>, <see cref="OutputBias"/>).
+    /// </summary>
+    internal Tensor Logits(Tensor attentional, Tensor weight, Tensor bias) =>
+        nn.functional.linear(dropout.call(attentional), weight, bias);
+
+    /// <summary>The output layer's weight (V, H).</summary>
+    internal Tensor OutputWeight => output.weight!;
+
+    /// <summary>The output layer's bias (V).</summary>
+    internal Tensor OutputBias => output.bias!;
+
+    /// <summary>
     /// Packs the weights of a decoding step's matrix products (output layer, combination, GRU cell) for the CPU's
     /// matrix-product kernel (<see cref="PackedWeight"/>) until the returned handle is disposed: steps then skip the
     /// copy of each weight matrix that every plain product makes. For the GRU it also tabulates every target

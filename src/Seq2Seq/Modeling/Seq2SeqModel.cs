@@ -50,7 +50,7 @@ public sealed class Seq2SeqModel : nn.Module
 
     /// <summary>
     /// Teacher-forced attentional vectors for target inputs (B, T): returns (B, T, H). The output layer is left
-    /// to the caller, which can apply it to the positions it needs only (see <see cref="Decoder.Logits"/>).
+    /// to the caller, which can apply it to the positions it needs only (see <see cref="Decoder.Logits(Tensor)"/>).
     /// </summary>
     public Tensor Attentional(Tensor src, Tensor lengths, Tensor trgIn)
     {

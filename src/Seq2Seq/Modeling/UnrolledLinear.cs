@@ -16,6 +16,15 @@ namespace Seq2Seq.Modeling;
 /// Gradients equal autograd's up to the order of the sums. Only while gradients are recorded; the buffers are
 /// freed by that last node (by the garbage collector, if no backward pass follows).
 /// </para>
+/// <para>
+/// Each custom-function call leaves two native callback stubs behind (TorchSharp hands libtorch a delegate per node),
+/// freed only when a garbage collection finds the delegates dead. A training batch allocates too few managed objects
+/// to start one, so the trainer collects the youngest generation once per batch, after its shards are done (without
+/// it, peak memory grew by about 50 MiB per shard over the first hundred batches). Not here, in the backward pass: a
+/// collection while another thread is inside a TorchSharp call can free a temporary argument that call still reads
+/// (TorchSharp passes the native handle of a temporary Scalar, such as <c>add</c>'s alpha, without keeping the
+/// object alive), which failed one run in a few of the two-thread training tests.
+/// </para>
 /// </summary>
 internal sealed class UnrolledLinear
 {
@@ -159,11 +168,6 @@ internal sealed class UnrolledLinear
                 layer.weight.Dispose();
                 layer.tokenGrad.Dispose();
             }
-            // Each custom-function call leaves two native callback stubs behind (TorchSharp hands libtorch a delegate
-            // per node), freed only when a collection finds the delegates dead; a batch allocates too few managed
-            // objects to start one, and without this, training's peak memory grew by about 50 MiB per shard over
-            // the first hundred batches. A collection of the youngest generation takes well under a millisecond.
-            GC.Collect(0);
             return grads;
         }
     }
