@@ -235,14 +235,15 @@ public sealed class Decoder : nn.Module
     /// <summary>Output scores from attentional vectors: (..., H) → (..., V).</summary>
     public Tensor Logits(Tensor attentional)
     {
-        if (Packed(attentional)?.Output is not { } packedOutput) return output.call(dropout.call(attentional));
+        if (Packed(attentional)?.Output is not { } packedOutput) return Logits(attentional, output.weight!, output.bias!);
         var logits = packedOutput.Apply(attentional.reshape(-1, HiddenSize));   // (N, V)
         return attentional.dim() == 2 ? logits : logits.reshape([.. attentional.shape[..^1], VocabSize]);
     }
 
     /// <summary>
-    /// Output scores from attentional vectors (N, H) → (N, V) with the given output weight (V, H) and bias (V) in place
-    /// of the layer's own: training's per-shard copies (<see cref="OutputWeight"/>, <see cref="OutputBias"/>).
+    /// Output scores from attentional vectors (..., H) → (..., V), dropout first, with the given output weight (V, H)
+    /// and bias (V): the layer's own, or training's per-shard copies of them (<see cref="OutputWeight"/>,
+    /// <see cref="OutputBias"/>).
     /// </summary>
     internal Tensor Logits(Tensor attentional, Tensor weight, Tensor bias) =>
         nn.functional.linear(dropout.call(attentional), weight, bias);
