@@ -240,9 +240,10 @@ internal sealed class DecodingFlags
             command.Options.Add(o);
     }
 
-    /// <summary>Loads the model on the chosen device and sets the thread count.</summary>
+    /// <summary>Loads the model on the chosen device and sets the thread count and malloc's settings for decoding.</summary>
     public Translator Load(ParseResult parse, string modelDir, string checkpoint = "best.ckpt")
     {
+        MallocSettings.KeepFreedMemoryForDecoding();
         var translator = Translator.Load(modelDir, parse.GetValue(device), checkpoint);
         int n = parse.GetValue(threads) ?? translator.Config.Threads;
         if (n < 0) throw new UserErrorException("--threads must be ≥ 0");
