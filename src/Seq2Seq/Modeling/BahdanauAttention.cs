@@ -29,7 +29,11 @@ public sealed class BahdanauAttention : Attention
     }
 
     /// <summary>Projects the encoder outputs once per batch, doubled for the sigmoid form: (B, S, K) → 2 W_k k (B, S, A).</summary>
-    public override Tensor ProjectKeys(Tensor encoderOutput) => keyLayer.call(encoderOutput).mul(2);
+    public override Tensor ProjectKeys(Tensor encoderOutput)
+    {
+        using var keys = keyLayer.call(encoderOutput);                          // (B, S, A): freed now, not when the batch ends
+        return keys.mul(2);                                                      // (B, S, A)
+    }
 
     // The doublings are not in place: in place on the layers' outputs (and on the squeezed energies, a view), they
     // made training's backward passes about 12% slower.
