@@ -49,6 +49,29 @@ public class ModelTests
     }
 
     [Fact]
+    public void AttentionWeightsAndGradientsAreThoseOfTheTanhForm()
+    {
+        // The energies are computed as 2vᵀσ(2x), which differs from Bahdanau's vᵀtanh(x) by the same vᵀ1 at every
+        // position: the weights, and the gradients through them, must be those of the textbook form.
+        torch.random.manual_seed(5);
+        using var attention = new BahdanauAttention(keySize: 8, querySize: 6, hidden: 5);
+        var p = attention.named_parameters().ToDictionary(x => x.name, x => x.parameter);
+        using var values = torch.randn(2, 4, 8);                                  // (B, S, K)
+        using var mask = torch.ones(2, 4, dtype: ScalarType.Bool);
+        mask[1, 3] = torch.tensor(false);
+        using var query = torch.randn(2, 6, requires_grad: true);                // (B, Q)
+        var (_, weights) = attention.Attend(query, attention.ProjectKeys(values), values, mask);
+        var sums = values.matmul(p["keyLayer.weight"].t()) + query.matmul(p["queryLayer.weight"].t()).unsqueeze(1); // (B, S, A)
+        var energy = sums.tanh().matmul(p["energyLayer.weight"].t()).squeeze(2);                                   // (B, S)
+        var expected = torch.softmax(energy.masked_fill(mask.logical_not(), float.NegativeInfinity), dim: -1);
+        Assert.True(torch.allclose(weights, expected, rtol: 0, atol: 1e-6), "weights differ from softmax(vᵀ tanh(W_k k + W_q q))");
+        using var probe = torch.randn(2, 4);
+        var grad = torch.autograd.grad([(weights * probe).sum()], [query])[0];
+        var expectedGrad = torch.autograd.grad([(expected * probe).sum()], [query])[0];
+        Assert.True(torch.allclose(grad, expectedGrad, rtol: 0, atol: 1e-6), "gradients differ from the tanh form's");
+    }
+
+    [Fact]
     public void EncoderIgnoresWhatFollowsTheSentence()
     {
         // Packed sequences: the same sentence with more padding, or with garbage after its length, encodes the same.
