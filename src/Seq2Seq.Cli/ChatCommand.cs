@@ -27,9 +27,10 @@ internal static class ChatCommand
         var separator = new Option<string>("--separator") { Description = "what joins the history's prompts and replies and the new line", DefaultValueFactory = _ => ChatSession.DefaultSeparator };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or auto (default: the config's device)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: the config's threads; 0 = one per core)" };
+        var noFastPaths = new Option<bool>("--no-fast-paths") { Description = "decode with the plain model, without the CPU fast paths (default: the config's fast_paths)" };
         var command = new Command("chat", "reply to lines typed or piped in, one reply per line; /quit ends")
         {
-            model, beam, sample, temperature, topK, seed, history, separator, device, threads,
+            model, beam, sample, temperature, topK, seed, history, separator, device, threads, noFastPaths,
         };
         command.SetAction(parse =>
         {
@@ -53,7 +54,7 @@ internal static class ChatCommand
             if (string.IsNullOrEmpty(parse.GetValue(separator))) throw new UserErrorException("--separator must not be empty");
             if (threadCount < 0) throw new UserErrorException($"--threads must be ≥ 0 (got {threadCount})");
 
-            using var translator = Translator.Load(parse.GetValue(model)!, parse.GetValue(device));
+            using var translator = Translator.Load(parse.GetValue(model)!, parse.GetValue(device), fastPaths: parse.GetValue(noFastPaths) ? false : null);
             int n = threadCount ?? translator.Config.Threads;
             if (n > 0) TorchSharp.torch.set_num_threads(n);
             var options = translator.DefaultOptions with { BatchSize = 1 };

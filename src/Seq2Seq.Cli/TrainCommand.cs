@@ -13,7 +13,8 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "continue from last.ckpt in the model directory" };
         var overwrite = new Option<bool>("--overwrite") { Description = "start over in a model directory that holds files" };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or auto (overrides the config)" };
-        var command = new Command("train", "train a translation model from a YAML config") { config, resume, overwrite, device };
+        var noFastPaths = new Option<bool>("--no-fast-paths") { Description = "train with the plain model, without the CPU fast paths (overrides the config's fast_paths)" };
+        var command = new Command("train", "train a translation model from a YAML config") { config, resume, overwrite, device, noFastPaths };
         command.SetAction(parse =>
         {
             if (parse.GetValue(resume) && parse.GetValue(overwrite))
@@ -26,7 +27,8 @@ internal static class TrainCommand
             ComputeDevice.Resolve(parse.GetValue(device) ?? cfg.Device);
             using var signals = new StopSignals("stopping after this batch (saving last.ckpt)...");
             var display = new TrainingDisplay(Console.Error);
-            var trainer = new Trainer(cfg, new TrainOptions(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(device)), display);
+            var trainer = new Trainer(cfg, new TrainOptions(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(device),
+                parse.GetValue(noFastPaths) ? false : null), display);
             var result = trainer.Run(signals.Token);
             display.Finish(result);
             // A run that gave up on non-finite losses failed, whatever it saved: say why on one line, exit 1.

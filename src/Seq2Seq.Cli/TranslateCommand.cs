@@ -233,10 +233,11 @@ internal sealed class DecodingFlags
     private readonly Option<int> maxSource = new("--max-source-length") { Description = "sources are cut to this many subwords", DefaultValueFactory = _ => 250 };
     private readonly Option<string?> device = new("--device") { Description = "cpu, cuda or auto (default: the config's device)" };
     private readonly Option<int?> threads = new("--threads") { Description = "CPU threads for libtorch (default: the config's threads; 0 = one per core)" };
+    private readonly Option<bool> noFastPaths = new("--no-fast-paths") { Description = "decode with the plain model, without the CPU fast paths (default: the config's fast_paths)" };
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Beam, alpha, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads })
+        foreach (Option o in new Option[] { Beam, alpha, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads, noFastPaths })
             command.Options.Add(o);
     }
 
@@ -244,7 +245,7 @@ internal sealed class DecodingFlags
     public Translator Load(ParseResult parse, string modelDir, string checkpoint = "best.ckpt")
     {
         MallocSettings.KeepFreedMemoryForDecoding();
-        var translator = Translator.Load(modelDir, parse.GetValue(device), checkpoint);
+        var translator = Translator.Load(modelDir, parse.GetValue(device), checkpoint, parse.GetValue(noFastPaths) ? false : null);
         int n = parse.GetValue(threads) ?? translator.Config.Threads;
         if (n < 0) throw new UserErrorException("--threads must be ≥ 0");
         if (n > 0) TorchSharp.torch.set_num_threads(n);

@@ -24,6 +24,9 @@ public sealed record Seq2SeqConfig
     /// <summary>Intra-op CPU threads; 0 = libtorch's default (one per core).</summary>
     public int Threads { get; init; } = 0;
 
+    /// <summary>Run the CPU fast paths (packed decoding weights, once-per-batch GRU weight gradients); false: the plain model.</summary>
+    public bool FastPaths { get; init; } = true;
+
     /// <summary>Where the corpora are and how they are filtered.</summary>
     public DataConfig Data { get; init; } = new();
 

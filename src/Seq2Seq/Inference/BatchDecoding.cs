@@ -1,5 +1,6 @@
 using Seq2Seq.Data;
 using Seq2Seq.Modeling;
+using Seq2Seq.Modeling.Cpu;
 using Seq2Seq.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,35 +14,49 @@ namespace Seq2Seq.Inference;
 /// <para>On the CPU, batches are decoded side by side, one per thread (<see cref="WorkerThreads"/>), longest first,
 /// with libtorch's own thread pool at one thread meanwhile (the pool's size is the number of threads used). A
 /// decoding step is a chain of small operations; spreading each of them over the cores costs a fork and a join
-/// per operation and leaves cores idle in between, while whole batches on separate cores keep every core busy:
-/// with 2 threads, greedy decoding runs about 1.6× faster than with both threads inside each operation. The
-/// decoder's weights are packed for the CPU's matrix-product kernel for the call, unless the caller (a
-/// <see cref="Translator"/>) already holds them packed (<see cref="Decoder.PackForDecoding"/>).</para>
+/// per operation and leaves cores idle in between, while whole batches on separate cores keep every core busy.
+/// The steps run through a <see cref="DecoderStepper"/> that the caller owns (<see cref="Stepper"/>).</para>
 /// </summary>
 internal static class BatchDecoding
 {
-    /// <summary>Decodes <paramref name="sources"/> (subword ids, no EOS) and returns the best hypothesis of each, in input order.</summary>
-    public static Hypothesis[] Decode(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device,
-        WorkerThreads? workers = null) =>
-        [.. DecodeNBest(model, sources, options with { NBest = 1 }, device, workers).Select(list => list[0])];
+    /// <summary>
+    /// The steps a caller decodes with: with <paramref name="fastPaths"/>, on weights packed for the CPU
+    /// (<see cref="PackedDecoderStepper"/>) where they can be; else, or off the CPU, the plain decoder.
+    /// <paramref name="rows"/> is the usual number of rows of a step (sentences × beam). The caller disposes it.
+    /// </summary>
+    public static DecoderStepper Stepper(Decoder decoder, bool fastPaths, int rows)
+    {
+        if (fastPaths && PackedDecoderStepper.Supports(decoder)) return new PackedDecoderStepper(decoder, rows);
+        return new DecoderStepper(decoder);
+    }
 
     /// <summary>
-    /// Decodes <paramref name="sources"/> (non-empty subword id rows, no EOS) and returns for each, in input order,
-    /// its <see cref="DecodingOptions.NBest"/> best hypotheses, best first. Batches run on <paramref name="workers"/>
-    /// when given (a training run's), else on threads started for the call.
+    /// Decodes <paramref name="sources"/> (subword ids, no EOS) and returns the best hypothesis of each, in input
+    /// order, with a stepper of its own for the call (<see cref="Stepper"/>).
     /// </summary>
-    public static List<Hypothesis>[] DecodeNBest(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device,
-        WorkerThreads? workers = null)
+    public static Hypothesis[] Decode(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device,
+        WorkerThreads? workers = null, bool fastPaths = true)
+    {
+        using var stepper = Stepper(model.Decoder, fastPaths, options.BatchType == BatchType.Sentences ? options.BatchSize * options.BeamSize : 64);
+        return [.. DecodeNBest(model, stepper, sources, options with { NBest = 1 }, device, workers).Select(list => list[0])];
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="sources"/> (non-empty subword id rows, no EOS) through <paramref name="stepper"/> and
+    /// returns for each, in input order, its <see cref="DecodingOptions.NBest"/> best hypotheses, best first. Batches
+    /// run on <paramref name="workers"/> when given (a training run's), else on threads started for the call.
+    /// </summary>
+    public static List<Hypothesis>[] DecodeNBest(Seq2SeqModel model, DecoderStepper stepper, IReadOnlyList<int[]> sources,
+        DecodingOptions options, Device device, WorkerThreads? workers = null)
     {
         options.Validate();
         var results = new List<Hypothesis>[sources.Count];
         var order = Enumerable.Range(0, sources.Count).OrderBy(i => sources[i].Length).ToArray(); // stable
         var batches = Batches(order, sources, options).Select((rows, number) => (Number: number, Rows: rows)).ToList();
         int threads = device.type == DeviceType.CPU ? Math.Min(batches.Count, get_num_threads()) : 1;
-        using var packed = model.Decoder.PackForDecoding(options.BatchType == BatchType.Sentences ? options.BatchSize * options.BeamSize : 64);
         if (threads <= 1)
         {
-            foreach (var (number, indices) in batches) DecodeBatch(model, sources, number, indices, options, device, results);
+            foreach (var (number, indices) in batches) DecodeBatch(model, stepper, sources, number, indices, options, device, results);
             return results;
         }
         using var own = workers is null || workers.Count < threads ? new WorkerThreads(threads) : null;
@@ -51,7 +66,7 @@ internal static class BatchDecoding
         (own ?? workers!).Run(threads, _ =>
         {
             for (int b = Interlocked.Increment(ref next); b < longestFirst.Length; b = Interlocked.Increment(ref next))
-                DecodeBatch(model, sources, longestFirst[b].Number, longestFirst[b].Rows, options, device, results);
+                DecodeBatch(model, stepper, sources, longestFirst[b].Number, longestFirst[b].Rows, options, device, results);
         });
         return results;
     }
@@ -61,7 +76,7 @@ internal static class BatchDecoding
     /// hypotheses at their input positions. Sampling draws from a generator seeded by the options' seed and the
     /// batch number, so the result does not depend on which thread decodes which batch.
     /// </summary>
-    private static void DecodeBatch(Seq2SeqModel model, IReadOnlyList<int[]> sources, int number, int[] indices, DecodingOptions options,
+    private static void DecodeBatch(Seq2SeqModel model, DecoderStepper stepper, IReadOnlyList<int[]> sources, int number, int[] indices, DecodingOptions options,
         Device device, List<Hypothesis>[] results)
     {
         using var scope = NewDisposeScope();
@@ -72,18 +87,18 @@ internal static class BatchDecoding
         {
             using var generator = new Generator(SamplingSeed(options.Seed, number), device);
             var hyps = SamplingSearch.Decode(model, src.to(device), lengths, limits, options.Temperature, options.TopK, generator,
-                options.KeepAttention, options.MinLength);
+                options.KeepAttention, options.MinLength, stepper);
             for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
         }
         else if (options.BeamSize == 1 && options.NBest == 1)
         {
-            var hyps = GreedySearch.Decode(model, src.to(device), lengths, limits, options.KeepAttention, options.MinLength);
+            var hyps = GreedySearch.Decode(model, src.to(device), lengths, limits, options.KeepAttention, options.MinLength, stepper);
             for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
         }
         else
         {
             var lists = BeamSearch.Decode(model, src.to(device), lengths, limits, options.BeamSize, options.Alpha,
-                options.NBest, options.MinLength, options.KeepAttention, options.KeepGreedyPath);
+                options.NBest, options.MinLength, options.KeepAttention, options.KeepGreedyPath, stepper);
             for (int k = 0; k < indices.Length; k++) results[indices[k]] = lists[k];
         }
     }

@@ -22,13 +22,16 @@ public static class BeamSearch
 {
     /// <summary>
     /// Decodes a source batch (B, S) with CPU lengths (B, EOS included) and per-sentence output limits (B).
-    /// Returns for each sentence its <paramref name="nBest"/> best finished hypotheses, best first.
+    /// Returns for each sentence its <paramref name="nBest"/> best finished hypotheses, best first. Steps run through
+    /// <paramref name="stepper"/> (the plain <see cref="DecoderStepper"/> when null).
     /// </summary>
     public static List<List<Hypothesis>> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths,
-        int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false, bool keepGreedy = true)
+        int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false, bool keepGreedy = true,
+        DecoderStepper? stepper = null)
     {
         if (nBest > beamSize) throw new ArgumentException($"nBest ({nBest}) cannot exceed the beam size ({beamSize})");
         if (keepAttention) model.RequireAttention();
+        stepper ??= new DecoderStepper(model.Decoder);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var dev = src.device;
@@ -61,8 +64,8 @@ public static class BeamSearch
         {
             using var stepScope = NewDisposeScope();
             int N = sentences.Count;
-            var (next, weights) = model.Decoder.StepTokens(y, state, source);
-            var logp = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1).view(N, K, V); // (N, K, V)
+            var (next, weights) = stepper.Step(y, state, source);
+            var logp = nn.functional.log_softmax(stepper.Logits(next.Attentional), dim: -1).view(N, K, V); // (N, K, V)
             if (t < minLength) logp[.., .., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
             logp = where(finished.unsqueeze(2), noop, logp);                      // (N, K, V)
             var cand = scores.unsqueeze(2) + logp;                                // (N, K, V)

@@ -13,19 +13,22 @@ public static class GreedySearch
     /// <summary>
     /// Decodes a source batch (B, S) with CPU lengths (B, EOS included). Returns per sentence the output ids
     /// (without EOS), their summed log-probability, and optionally the attention weights (T, S) per sentence.
-    /// EOS is forbidden for the first <paramref name="minLength"/> steps.
+    /// EOS is forbidden for the first <paramref name="minLength"/> steps. Steps run through <paramref name="stepper"/>
+    /// (the plain <see cref="DecoderStepper"/> when null).
     /// </summary>
     public static List<Hypothesis> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention = false,
-        int minLength = 0) => Run(model, src, lengths, maxLengths, keepAttention, minLength, choose: null);
+        int minLength = 0, DecoderStepper? stepper = null) =>
+        Run(model, src, lengths, maxLengths, keepAttention, minLength, choose: null, stepper);
 
     /// <summary>
     /// The step loop greedy search and <see cref="SamplingSearch"/> share: <paramref name="choose"/> picks each
     /// row's next token from the log-probabilities (N, V) → (N); null takes the most likely.
     /// </summary>
     internal static List<Hypothesis> Run(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention,
-        int minLength, Func<Tensor, Tensor>? choose)
+        int minLength, Func<Tensor, Tensor>? choose, DecoderStepper? stepper)
     {
         if (keepAttention) model.RequireAttention();
+        stepper ??= new DecoderStepper(model.Decoder);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var dev = src.device;
@@ -42,8 +45,8 @@ public static class GreedySearch
         for (int t = 0; t < maxSteps; t++)
         {
             using var stepScope = NewDisposeScope();
-            var (next, weights) = model.Decoder.StepTokens(y, state, source);
-            var logProbs = nn.functional.log_softmax(model.Decoder.Logits(next.Attentional), dim: -1); // (N, V)
+            var (next, weights) = stepper.Step(y, state, source);
+            var logProbs = nn.functional.log_softmax(stepper.Logits(next.Attentional), dim: -1); // (N, V)
             if (t < minLength) logProbs[.., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
             Tensor best, token;                                                  // (N), (N)
             if (choose is null) (best, token) = logProbs.max(dim: -1);

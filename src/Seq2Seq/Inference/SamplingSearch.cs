@@ -28,15 +28,16 @@ public static class SamplingSearch
     /// <param name="generator">The random source (on <paramref name="src"/>'s device).</param>
     /// <param name="keepAttention">Return the attention weights of every step.</param>
     /// <param name="minLength">EOS is forbidden for the first this many steps.</param>
+    /// <param name="stepper">Runs the decoding steps; null: the plain <see cref="DecoderStepper"/>.</param>
     public static List<Hypothesis> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, double temperature,
-        int topK, Generator generator, bool keepAttention = false, int minLength = 0)
+        int topK, Generator generator, bool keepAttention = false, int minLength = 0, DecoderStepper? stepper = null)
     {
         if (!(temperature >= 0) || double.IsInfinity(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "a finite number ≥ 0");
         ArgumentOutOfRangeException.ThrowIfNegative(topK);
         long vocab = model.Decoder.VocabSize;
         int k = topK == 0 ? (int)vocab : (int)Math.Min(topK, vocab);
         return GreedySearch.Run(model, src, lengths, maxLengths, keepAttention, minLength,
-            logProbs => Choose(logProbs, temperature, k, generator));
+            logProbs => Choose(logProbs, temperature, k, generator), stepper);
     }
 
     /// <summary>The next token of every row of <paramref name="logProbs"/> (N, V): drawn, or the most likely at temperature 0.</summary>

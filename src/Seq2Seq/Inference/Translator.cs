@@ -23,7 +23,7 @@ public sealed class Translator : IDisposable
     private readonly Seq2SeqModel model;
     private readonly Device device;
     private readonly string configFile;
-    private readonly IDisposable packedWeights;   // held for the translator's life: every call decodes with them
+    private readonly DecoderStepper stepper;      // held for the translator's life: every call decodes with it
 
     /// <summary>The config the model was trained with.</summary>
     public Seq2SeqConfig Config { get; }
@@ -34,7 +34,8 @@ public sealed class Translator : IDisposable
     /// <summary>Target-side tokens.</summary>
     public TextTokenizer TargetTokenizer { get; }
 
-    private Translator(Seq2SeqConfig config, string configFile, Seq2SeqModel model, TextTokenizer src, TextTokenizer trg, Device device)
+    private Translator(Seq2SeqConfig config, string configFile, Seq2SeqModel model, TextTokenizer src, TextTokenizer trg, Device device,
+        bool fastPaths)
     {
         Config = config;
         this.configFile = configFile;
@@ -42,14 +43,15 @@ public sealed class Translator : IDisposable
         SourceTokenizer = src;
         TargetTokenizer = trg;
         this.device = device;
-        packedWeights = model.Decoder.PackForDecoding(config.Testing.BatchSize * config.Testing.BeamSize);
+        stepper = BatchDecoding.Stepper(model.Decoder, fastPaths, config.Testing.BatchSize * config.Testing.BeamSize);
     }
 
     /// <summary>
     /// Loads <paramref name="modelDirectory"/> with the weights of <c>best.ckpt</c> (or another checkpoint file
-    /// in it). <paramref name="device"/> overrides the config's device.
+    /// in it). <paramref name="device"/> overrides the config's device, <paramref name="fastPaths"/> its
+    /// <c>fast_paths</c> (false: the plain decoder, without the CPU's packed weights).
     /// </summary>
-    public static Translator Load(string modelDirectory, string? device = null, string checkpoint = "best.ckpt")
+    public static Translator Load(string modelDirectory, string? device = null, string checkpoint = "best.ckpt", bool? fastPaths = null)
     {
         var dir = new ModelDirectory(modelDirectory);
         if (!Directory.Exists(dir.Path)) throw new UserErrorException($"{dir.Path}: no such model directory");
@@ -64,7 +66,7 @@ public sealed class Translator : IDisposable
         Checkpoint.Load(path, model);
         model.to(dev);
         model.eval();
-        return new Translator(config, dir.ConfigFile, model, src, trg, dev);
+        return new Translator(config, dir.ConfigFile, model, src, trg, dev, fastPaths ?? config.FastPaths);
     }
 
     /// <summary>The decoding settings of the model's config (<c>testing:</c> section).</summary>
@@ -79,6 +81,9 @@ public sealed class Translator : IDisposable
 
     /// <summary>The loaded model (tests call the searches on it directly).</summary>
     internal Seq2SeqModel Model => model;
+
+    /// <summary>The decoding steps every call runs through (packed or plain).</summary>
+    internal DecoderStepper Stepper => stepper;
 
     /// <summary>The device the model runs on.</summary>
     public Device Device => device;
@@ -134,7 +139,7 @@ public sealed class Translator : IDisposable
             }
             slot[i] = k;
         }
-        var lists = BatchDecoding.DecodeNBest(model, ids, options, device);
+        var lists = BatchDecoding.DecodeNBest(model, stepper, ids, options, device);
         var done = new Translation[ids.Count];
         for (int k = 0; k < ids.Count; k++)
         {
@@ -230,7 +235,7 @@ public sealed class Translator : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        packedWeights.Dispose();
+        stepper.Dispose();
         model.Dispose();
     }
 }

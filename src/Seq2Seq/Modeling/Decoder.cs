@@ -8,9 +8,17 @@ namespace Seq2Seq.Modeling;
 
 /// <summary>
 /// Recurrent decoder (GRU, LSTM or tanh RNN cell) with attention and input feeding (Luong order: the new state is
-/// the query). One step: x = [emb(y_{t-1}); a_{t-1}], h_t = cell(x, h_{t-1}), c_t = attend(h_t),
-/// a_t = tanh(W_c [h_t; c_t]); logits = W_o dropout(a_t). Without attention (<c>model.attention: none</c>),
-/// c_t is the same source summary (the encoder's final state) at every step.
+/// the query). One step:
+/// <code>
+/// x_t = [emb(y_{t-1}); a_{t-1}]          (input feeding; emb(y_{t-1}) alone without it)
+/// h_t = cell(x_t, h_{t-1})
+/// c_t, α_t = attend(h_t, source)
+/// a_t = tanh(W_c [h_t; c_t])
+/// logits_t = W_o dropout(a_t) + b_o
+/// </code>
+/// Without attention (<c>model.attention: none</c>), c_t is the same source summary (the encoder's final state) at
+/// every step. The CPU fast paths (packed weights for decoding, once-per-batch weight gradients for training) are
+/// objects of their own (Modeling/Cpu) that call the pieces of the step below.
 /// </summary>
 public sealed class Decoder : nn.Module
 {
@@ -23,22 +31,15 @@ public sealed class Decoder : nn.Module
     private readonly Attention? attention;                    // null: no attention, the summary instead
     private readonly Linear combine;
     private readonly Linear output;
-    private readonly bool inputFeeding;
-    private readonly Lock packLock = new();
-
-    /// <summary>
-    /// The largest table of every token's GRU input gates (vocabulary × 3 × hidden floats) that packing builds by
-    /// default: 128 MiB (49 MiB at 8,000 tokens and hidden size 512). Beyond it, steps multiply the embeddings.
-    /// </summary>
-    public const long MaxTokenGatesBytes = 128L << 20;
-    private PackedLayers? packed;                             // while decoding on the CPU (PackForDecoding)
-    private int packHolders;
 
     /// <summary>Decoder hidden size (also the attentional vector's size).</summary>
     public long HiddenSize { get; }
 
     /// <summary>Target vocabulary size.</summary>
     public long VocabSize { get; }
+
+    /// <summary>Whether the previous attentional vector is part of the cell's input.</summary>
+    public bool InputFeeding { get; }
 
     /// <summary>Whether steps give attention weights (false for <c>model.attention: none</c>).</summary>
     public bool HasAttention => attention is not null;
@@ -66,7 +67,7 @@ public sealed class Decoder : nn.Module
         attention = Attention.Create(config, encoderSize, hidden);
         combine = nn.Linear(hidden + encoderSize, hidden, hasBias: false);
         output = nn.Linear(hidden, vocabSize);
-        inputFeeding = config.InputFeeding;
+        InputFeeding = config.InputFeeding;
         HiddenSize = hidden;
         VocabSize = vocabSize;
         RegisterComponents();
@@ -105,140 +106,63 @@ public sealed class Decoder : nn.Module
     /// </summary>
     public (DecoderState State, Tensor? Weights) Step(Tensor embedded, DecoderState state, EncodedSource source)
     {
-        var x = inputFeeding ? cat([embedded, state.Attentional], dim: -1) : embedded; // (B, E+H)
-        Tensor h;                                                                // (B, H)
-        Tensor? c = null;                                                        // (B, H), LSTM only
-        if (lstmCell is null) h = cell!.call(x, state.Hidden);
-        else (h, c) = lstmCell.call(x, (state.Hidden, state.Cell!));
-        return Attend(h, c, state, source);
+        var x = Input(embedded, state);                                          // (B, E+H)
+        var (h, c) = Cell(x, state);                                             // (B, H), (B, H) or null
+        var (context, weights) = Attend(h, source);                              // (B, K), (B, S) or null
+        return (new DecoderState(h, Combine(h, context), c), weights);
     }
 
     /// <summary>
     /// Teacher-forced steps over the embedded target inputs (B, T, E) from the first state: the attentional
     /// vectors (B, T, H). The inputs are split with <c>unbind</c>, whose backward pass is one stack; indexing one
-    /// step at a time made a zero tensor of the whole (B, T, E) per step in the backward pass. While gradients are
-    /// recorded, the GRU's products and the combination take their weight gradients once for all steps
-    /// (<see cref="UnrolledLinear"/>; <see cref="UnrolledWeightGradients"/>).
+    /// step at a time made a zero tensor of the whole (B, T, E) per step in the backward pass.
     /// </summary>
     public Tensor Unroll(Tensor embedded, DecoderState state, EncodedSource source)
     {
         using var scope = NewDisposeScope();
         var inputs = embedded.unbind(1);                                         // T × (B, E)
-        var unrolled = Unrolled(inputs.Length, embedded.shape[0]);
         var attentional = new Tensor[inputs.Length];
         for (int t = 0; t < inputs.Length; t++)
         {
             // A step's intermediates (keys + query, the attention scores, ...) are released when the step ends;
-            // what back-propagation needs, autograd keeps on its own. Held until the batch ends, the (B, S, A)
-            // sums alone would take tens of MB per batch.
+            // what back-propagation needs, autograd keeps on its own.
             using var stepScope = NewDisposeScope();
-            if (unrolled is null) (state, _) = Step(inputs[t], state, source);
-            else
-            {
-                var gru = unrolled.Input.Apply(t, unrolled.Token, inputFeeding ? [inputs[t], state.Attentional] : [inputs[t]]); // (B, 3H)
-                var h = GruStep(gru, unrolled.Hidden.Apply(t, unrolled.Token, state.Hidden), state.Hidden); // (B, H)
-                (state, _) = Attend(h, null, state, source, (unrolled, t));
-            }
+            (state, _) = Step(inputs[t], state, source);
             state = state.MoveToOuterDisposeScope();
             attentional[t] = state.Attentional;                                  // (B, H)
         }
         return stack(attentional, dim: 1).MoveToOuterDisposeScope();             // (B, T, H)
     }
 
-    /// <summary>
-    /// Whether teacher-forced GRU steps take their weight gradients once per batch (<see cref="UnrolledLinear"/>)
-    /// rather than through autograd step by step. The gradients are the same up to the order of the sums; a shard of
-    /// 32 sentences at the reference's sizes ran its forward and backward pass 3–6% faster. Off only to compare the two.
-    /// </summary>
-    internal bool UnrolledWeightGradients { get; set; } = true;
+    /// <summary>The cell's input x_t = [emb(y_{t-1}); a_{t-1}] with input feeding, else emb(y_{t-1}): (B, E[+H]).</summary>
+    public Tensor Input(Tensor embedded, DecoderState state) =>
+        InputFeeding ? cat([embedded, state.Attentional], dim: -1) : embedded;  // (B, E+H)
 
-    /// <summary>The GRU's and the combination's layers for <paramref name="steps"/> steps of a batch, when they apply.</summary>
-    private UnrolledLayers? Unrolled(int steps, long rows)
+    /// <summary>The recurrent cell: h_t = cell(x_t, h_{t-1}) (B, H), and the LSTM's cell state (B, H), else null.</summary>
+    public (Tensor Hidden, Tensor? Cell) Cell(Tensor x, DecoderState state)
     {
-        if (!UnrolledWeightGradients || cell is not GRUCell gru || !is_grad_enabled() || !gru.weight_ih!.requires_grad)
-            return null;
-        var input = new UnrolledLinear(gru.weight_ih!, gru.bias_ih, steps, rows);
-        var hidden = new UnrolledLinear(gru.weight_hh!, gru.bias_hh, steps, rows);
-        var combination = new UnrolledLinear(combine.weight!, null, steps, rows);
-        return new UnrolledLayers(input, hidden, combination, UnrolledLinear.Begin([input, hidden, combination]));
+        if (lstmCell is null) return (cell!.call(x, state.Hidden), null);       // (B, H)
+        var (h, c) = lstmCell.call(x, (state.Hidden, state.Cell!));              // (B, H), (B, H)
+        return (h, c);
     }
 
     /// <summary>
-    /// One decoding step from the previous tokens (B): <see cref="Step"/> on their embeddings, or, with the weights
-    /// packed (<see cref="PackForDecoding"/>), a GRU step from packed products. There each token's input gates come
-    /// from a table (its embedding already multiplied by the cell's input weights), to which the product of the
-    /// fed-back attentional vector is added: the embedding's share of the product (6% of a step's multiply-adds at
-    /// the reference's sizes) is never computed again.
+    /// The context c_t (B, K) for the new state <paramref name="hidden"/> (B, H) and the attention weights (B, S);
+    /// without attention, the source summary and null.
     /// </summary>
-    public (DecoderState State, Tensor? Weights) StepTokens(Tensor tokens, DecoderState state, EncodedSource source)
+    public (Tensor Context, Tensor? Weights) Attend(Tensor hidden, EncodedSource source)
     {
-        if (Packed(state.Hidden) is not { GruHidden: { } hh } p) return Step(Embed(tokens), state, source);
-        Tensor inputGates;                                                       // (B, 3H)
-        if (p.TokenGates is { } table)
-        {
-            inputGates = table.index_select(0, tokens);                         // (B, 3H), a fresh tensor
-            p.GruAttentional?.AddTo(state.Attentional, inputGates);              // += a_{t-1} W_iaᵀ
-        }
-        else
-        {
-            var embedded = embed.call(tokens);                                   // (B, E)
-            inputGates = p.GruInput!.Apply(inputFeeding ? cat([embedded, state.Attentional], dim: -1) : embedded);
-        }
-        var h = GruStep(inputGates, hh.Apply(state.Hidden), state.Hidden);       // (B, H)
-        return Attend(h, null, state, source);
+        if (attention is null) return (source.Values, null);                    // (B, K): the summary, every step
+        var (context, weights) = attention.Attend(hidden, source.Keys, source.Values, source.Mask); // (B, K), (B, S)
+        return (context, weights);
     }
 
-    /// <summary>
-    /// The rest of a step from the new state: attention and the attentional vector; with <paramref name="unrolled"/>,
-    /// the combination is that step's product of the unrolled layers.
-    /// </summary>
-    private (DecoderState State, Tensor? Weights) Attend(Tensor h, Tensor? c, DecoderState state, EncodedSource source,
-        (UnrolledLayers Layers, int Step)? unrolled = null)
-    {
-        Tensor context;                                                          // (B, K)
-        Tensor? weights = null;                                                  // (B, S)
-        if (attention is null) context = source.Values;                         // the summary, every step
-        else (context, weights) = attention.Attend(h, source.Keys, source.Values, source.Mask);
-        if (unrolled is var (layers, step))
-            return (new DecoderState(h, tanh(layers.Combine.Apply(step, layers.Token, h, context)), c), weights); // (B, H)
-        var hc = cat([h, context], dim: -1);                                     // (B, H+K)
-        var att = tanh(Packed(hc)?.Combine?.Apply(hc) ?? combine.call(hc));     // (B, H)
-        return (new DecoderState(h, att, c), weights);
-    }
+    /// <summary>The attentional vector a_t = tanh(W_c [h_t; c_t]): (B, H), (B, K) → (B, H).</summary>
+    public Tensor Combine(Tensor hidden, Tensor context) =>
+        tanh(combine.call(cat([hidden, context], dim: -1)));                     // (B, H+K) → (B, H)
 
-    /// <summary>
-    /// The GRU cell from its two projections, x W_ihᵀ + b_ih and h W_hhᵀ + b_hh (B, 3H), gates in libtorch's order
-    /// (reset, update, new) and its order of operations, so that packed decoding and unrolled training give
-    /// GRUCell's numbers. In place while no gradients are recorded; autograd forbids writing into chunks.
-    /// </summary>
-    private static Tensor GruStep(Tensor inputGates, Tensor hiddenGates, Tensor hidden)
-    {
-        var i = inputGates.chunk(3, dim: 1);                                     // 3 × (B, H)
-        var g = hiddenGates.chunk(3, dim: 1);                                    // 3 × (B, H)
-        if (is_grad_enabled())
-        {
-            var r = (g[0] + i[0]).sigmoid();                                     // (B, H)
-            var z = (g[1] + i[1]).sigmoid();                                     // (B, H)
-            var n = (i[2] + g[2] * r).tanh();                                    // (B, H)
-            return (hidden - n) * z + n;                                         // (B, H)
-        }
-        var reset = g[0].add_(i[0]).sigmoid_();                                  // (B, H)
-        var update = g[1].add_(i[1]).sigmoid_();                                 // (B, H)
-        var candidate = i[2].add(g[2].mul_(reset)).tanh_();                      // (B, H)
-        return (hidden - candidate).mul_(update).add_(candidate);                // (B, H)
-    }
-
-    /// <summary>The packed layers when a step may use them: decoding (eval mode, no gradients) on the CPU.</summary>
-    private PackedLayers? Packed(Tensor input) =>
-        packed is { } p && !training && !is_grad_enabled() && input.device_type == DeviceType.CPU ? p : null;
-
-    /// <summary>Output scores from attentional vectors: (..., H) → (..., V).</summary>
-    public Tensor Logits(Tensor attentional)
-    {
-        if (Packed(attentional)?.Output is not { } packedOutput) return Logits(attentional, output.weight!, output.bias!);
-        var logits = packedOutput.Apply(attentional.reshape(-1, HiddenSize));   // (N, V)
-        return attentional.dim() == 2 ? logits : logits.reshape([.. attentional.shape[..^1], VocabSize]);
-    }
+    /// <summary>Output scores from attentional vectors, dropout first: (..., H) → (..., V).</summary>
+    public Tensor Logits(Tensor attentional) => Logits(attentional, output.weight!, output.bias!);
 
     /// <summary>
     /// Output scores from attentional vectors (..., H) → (..., V), dropout first, with the given output weight (V, H)
@@ -254,94 +178,14 @@ public sealed class Decoder : nn.Module
     /// <summary>The output layer's bias (V).</summary>
     internal Tensor OutputBias => output.bias!;
 
-    /// <summary>
-    /// Packs the weights of a decoding step's matrix products (output layer, combination, GRU cell) for the CPU's
-    /// matrix-product kernel (<see cref="PackedWeight"/>) until the returned handle is disposed: steps then skip the
-    /// copy of each weight matrix that every plain product makes. For the GRU it also tabulates every target
-    /// token's input gates (<see cref="StepTokens"/>) when the table takes at most <paramref name="maxTokenGatesBytes"/>.
-    /// Holders share one pack (the first one's settings; the last one frees it); the weights must not change while
-    /// it is held. Does nothing where packing is not available or the model is not on the CPU.
-    /// <paramref name="rows"/> is the usual number of rows of a step (sentences × beam).
-    /// </summary>
-    public IDisposable PackForDecoding(int rows, long maxTokenGatesBytes = MaxTokenGatesBytes)
-    {
-        lock (packLock)
-        {
-            if (packHolders++ == 0 && PackedWeight.Available && output.weight!.device_type == DeviceType.CPU)
-            {
-                using var scope = NewDisposeScope();                             // the cell's weight_ih etc. are new handles
-                using var noGrad = no_grad();
-                Tensor? table = null;
-                PackedWeight? input = null, attentional = null, hidden = null;
-                if (cell is GRUCell gru)
-                {
-                    var w = gru.weight_ih!;                                      // (3H, E[+H])
-                    long e = embed.weight!.shape[1];
-                    if (VocabSize * w.shape[0] * sizeof(float) <= maxTokenGatesBytes)
-                    {
-                        // Every token's input gates from its embedding: emb W_ieᵀ + b_ih (V, 3H).
-                        table = nn.functional.linear(embed.weight!, w[.., ..(int)e], gru.bias_ih).DetachFromDisposeScope();
-                        if (inputFeeding) attentional = PackedWeight.TryPack(w[.., (int)e..], null, rows);
-                    }
-                    else input = PackedWeight.TryPack(w, gru.bias_ih, rows);
-                    hidden = PackedWeight.TryPack(gru.weight_hh!, gru.bias_hh, rows);
-                }
-                packed = new PackedLayers(
-                    PackedWeight.TryPack(output.weight!, output.bias, rows),
-                    PackedWeight.TryPack(combine.weight!, null, rows),
-                    table, attentional, input, hidden);
-            }
-        }
-        return new PackHandle(this);
-    }
+    /// <summary>The target embeddings (V, E).</summary>
+    internal Tensor EmbeddingWeight => embed.weight!;
 
-    /// <summary>Whether packed weights are held now (<see cref="PackForDecoding"/>).</summary>
-    internal bool IsPacked => packed is not null;
+    /// <summary>The combination's weight W_c (H, H+K).</summary>
+    internal Tensor CombineWeight => combine.weight!;
 
-    /// <summary>Whether the pack held now has the table of every token's GRU input gates.</summary>
-    internal bool HasTokenGates => packed?.TokenGates is not null;
-
-    private void ReleasePack()
-    {
-        lock (packLock)
-        {
-            if (--packHolders > 0) return;
-            packed?.Dispose();
-            packed = null;
-        }
-    }
-
-    /// <summary>
-    /// The decoder's weights packed for decoding on the CPU; null where a layer is not packed. For the GRU: its
-    /// hidden-state weights, and either the input gates of every target token (V, 3H) with the input weights on the
-    /// attentional vector (input feeding), or, where that table would be too large, all its input weights.
-    /// </summary>
-    private sealed record PackedLayers(PackedWeight? Output, PackedWeight? Combine, Tensor? TokenGates, PackedWeight? GruAttentional,
-        PackedWeight? GruInput, PackedWeight? GruHidden) : IDisposable
-    {
-        public void Dispose()
-        {
-            Output?.Dispose();
-            Combine?.Dispose();
-            TokenGates?.Dispose();
-            GruAttentional?.Dispose();
-            GruInput?.Dispose();
-            GruHidden?.Dispose();
-        }
-    }
-
-    /// <summary>One batch's unrolled layers and the token that ties their steps to the weight gradients.</summary>
-    private sealed record UnrolledLayers(UnrolledLinear Input, UnrolledLinear Hidden, UnrolledLinear Combine, Tensor Token);
-
-    private sealed class PackHandle(Decoder decoder) : IDisposable
-    {
-        private int disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref disposed, 1) == 0) decoder.ReleasePack();
-        }
-    }
+    /// <summary>The GRU cell; null for the LSTM and the tanh RNN.</summary>
+    internal GRUCell? Gru => cell as GRUCell;
 }
 
 /// <summary>What every decoding step reads from the source side.</summary>

@@ -5,6 +5,7 @@ using Seq2Seq.Data;
 using Seq2Seq.Evaluation;
 using Seq2Seq.Inference;
 using Seq2Seq.Modeling;
+using Seq2Seq.Modeling.Cpu;
 using Seq2Seq.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,7 +16,8 @@ namespace Seq2Seq.Training;
 /// <param name="Resume">Continue from <c>last.ckpt</c> in the model directory.</param>
 /// <param name="Overwrite">Start over in a model directory that already holds files.</param>
 /// <param name="Device">Overrides the config's device (<c>cpu</c>, <c>cuda</c>, <c>auto</c>).</param>
-public sealed record TrainOptions(bool Resume = false, bool Overwrite = false, string? Device = null);
+/// <param name="FastPaths">Overrides the config's <c>fast_paths</c> (false: the plain model, no CPU fast paths).</param>
+public sealed record TrainOptions(bool Resume = false, bool Overwrite = false, string? Device = null, bool? FastPaths = null);
 
 /// <summary>
 /// Trains a <see cref="Seq2SeqModel"/> from a config: learns subwords, batches the corpus, runs Adam with
@@ -208,7 +210,7 @@ public sealed class Trainer
             long started = Stopwatch.GetTimestamp();
             using var part = Batch.Create(trainSet.Source, trainSet.Target, shards[k], device);
             long built = Stopwatch.GetTimestamp();
-            var (value, forwardTicks) = LossAndGradients(model, part, labelSmoothing, tokens);   // summed over the shard's targets
+            var (value, forwardTicks) = LossAndGradients(model, part, labelSmoothing, tokens, options.FastPaths ?? config.FastPaths); // summed over the shard's targets
             return new ShardResult(value, part.TrgTokens, part.Size, built - started, forwardTicks);
         }
     }
@@ -230,10 +232,10 @@ public sealed class Trainer
     /// encoder in one pass. The result equals <see cref="BatchLoss"/>'s and its backward pass.
     /// </summary>
     internal static (float Loss, long ForwardTicks) LossAndGradients(Seq2SeqModel model, Batch batch, double labelSmoothing, int divisor,
-        long chunkElements = OutputChunkElements)
+        bool fastPaths = false, long chunkElements = OutputChunkElements)
     {
         long started = Stopwatch.GetTimestamp();
-        var (real, targets) = AttentionalAtTargets(model, batch);                // (N, H), (N)
+        var (real, targets) = AttentionalAtTargets(model, batch, fastPaths);     // (N, H), (N)
         long forwardTicks = Stopwatch.GetTimestamp() - started;
         using var leaf = real.detach().requires_grad_(true);                    // (N, H): where the chunks' gradients gather
         // The output layer through copies of its own: each chunk's gradient adds to the shard's sum in chunk order, and
@@ -287,17 +289,20 @@ public sealed class Trainer
     /// scores are computed at the non-pad positions only: the output layer is the largest matrix product of a
     /// step, and padding would otherwise take a share of it.
     /// </summary>
-    public static Tensor BatchLoss(Seq2SeqModel model, Batch batch, double labelSmoothing)
+    public static Tensor BatchLoss(Seq2SeqModel model, Batch batch, double labelSmoothing, bool fastPaths = false)
     {
-        var (real, targets) = AttentionalAtTargets(model, batch);                // (N, H), (N)
+        var (real, targets) = AttentionalAtTargets(model, batch, fastPaths);     // (N, H), (N)
         var logits = model.Decoder.Logits(real);                                 // (N, V)
         return nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.Sum, label_smoothing: labelSmoothing);
     }
 
     /// <summary>Teacher-forced attentional vectors at the batch's non-pad target positions and those targets: (N, H), (N).</summary>
-    private static (Tensor Attentional, Tensor Targets) AttentionalAtTargets(Seq2SeqModel model, Batch batch)
+    /// <remarks>With <paramref name="fastPaths"/> (gradients recorded), the GRU's weight gradients are taken once per batch.</remarks>
+    private static (Tensor Attentional, Tensor Targets) AttentionalAtTargets(Seq2SeqModel model, Batch batch, bool fastPaths)
     {
-        var attentional = model.Attentional(batch.Src, batch.SrcLengths, batch.TrgIn);  // (B, T, H)
+        var attentional = fastPaths
+            ? new UnrolledDecoder(model).Attentional(batch.Src, batch.SrcLengths, batch.TrgIn) // (B, T, H)
+            : model.Attentional(batch.Src, batch.SrcLengths, batch.TrgIn);      // (B, T, H)
         var real = attentional.view(-1, attentional.shape[^1]).index_select(0, batch.TrgPositions); // (N, H)
         var targets = batch.TrgOut.view(-1).index_select(0, batch.TrgPositions); // (N)
         return (real, targets);
@@ -425,7 +430,7 @@ public sealed class Trainer
     {
         var sw = Stopwatch.StartNew();
         var t = config.Training;
-        var (loss, bleu) = Evaluate(model, devSet, dev, trgTok, device, config.Testing, workers);
+        var (loss, bleu) = Evaluate(model, devSet, dev, trgTok, device, config.Testing, workers, options.FastPaths ?? config.FastPaths);
         double score = t.EvalMetric == "loss" ? -loss : bleu;
         var s = run.State;
         bool finite = double.IsFinite(loss) && double.IsFinite(score);
@@ -464,7 +469,7 @@ public sealed class Trainer
     /// run's <paramref name="workers"/>.
     /// </summary>
     private static (double Loss, double Bleu) Evaluate(Seq2SeqModel model, EncodedCorpus devSet, ParallelCorpus dev,
-        TextTokenizer trgTok, Device device, TestingConfig testing, WorkerThreads workers)
+        TextTokenizer trgTok, Device device, TestingConfig testing, WorkerThreads workers, bool fastPaths)
     {
         model.eval();
         double total = 0;
@@ -485,7 +490,7 @@ public sealed class Trainer
             BatchSize = testing.BatchSize,
             MaxLengthRatio = testing.MaxLengthRatio,
             MaxLengthOffset = testing.MaxLengthOffset,
-        }, device, workers);
+        }, device, workers, fastPaths);
         var text = hyps.Select(h => trgTok.Decode(h.Ids)).ToList();
         var refs = devSet.Lines.Select(i => dev.Target[i]).ToList();            // the references of the kept pairs
         double bleu = Bleu.Corpus(text, [refs]).Score;

@@ -105,4 +105,21 @@ public class TranslateCommandTests(TinyModelFixture fixture) : IClassFixture<Tin
         Assert.Equal(1, bad);
         Assert.Contains("--ref", badErr);
     }
+
+    [SkippableTheory]
+    [InlineData("1")]
+    [InlineData("3")]
+    public void TranslateGivesTheSameBytesWithAndWithoutTheFastPaths(string beam)
+    {
+        // The packed decoding steps compute the plain decoder's numbers up to the order of the sums, so greedy and
+        // beam translations are byte-identical with --no-fast-paths.
+        Skip.IfNot(Seq2Seq.Modeling.Cpu.PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
+        var input = Encoding.UTF8.GetBytes(string.Join('\n', TinyModelFixture.Sentences(40, seed: 12)) + "\n");
+        var (code, fast, err) = Run(input, "translate", "--model", fixture.ModelDir, "--beam", beam);
+        Assert.True(code == 0, err);
+        var (plainCode, plain, plainErr) = Run(input, "translate", "--model", fixture.ModelDir, "--beam", beam, "--no-fast-paths");
+        Assert.True(plainCode == 0, plainErr);
+        Assert.Equal(40, fast.Count(c => c == '\n'));
+        Assert.Equal(fast, plain);
+    }
 }

@@ -1,5 +1,6 @@
 using Seq2Seq.Config;
 using Seq2Seq.Modeling;
+using Seq2Seq.Modeling.Cpu;
 using Seq2Seq.Text;
 using Seq2Seq.Training;
 using TorchSharp;
@@ -130,12 +131,12 @@ public class ModelTests
         Assert.True(batch.TrgTokens > 7, "the batch must span several chunks");
 
         model.zero_grad();
-        var whole = Trainer.BatchLoss(model, batch, 0.1);
+        var whole = Trainer.BatchLoss(model, batch, 0.1, fastPaths: true);
         (whole / 3).backward();
         var expected = model.parameters().Select(p => p.grad!.clone()).ToList();
 
         model.zero_grad();
-        var (chunked, _) = Trainer.LossAndGradients(model, batch, 0.1, divisor: 3, chunkElements: 3 * 30);   // 3 rows a chunk
+        var (chunked, _) = Trainer.LossAndGradients(model, batch, 0.1, divisor: 3, fastPaths: true, chunkElements: 3 * 30);   // 3 rows a chunk
         Assert.Equal(whole.item<float>(), chunked, tolerance: 1e-5 * whole.item<float>());
         var actual = model.parameters().Select(p => p.grad!).ToList();
         Assert.Equal(expected.Count, actual.Count);
@@ -161,13 +162,12 @@ public class ModelTests
 
         List<Tensor> Gradients(bool unrolled, out float loss)
         {
-            model.Decoder.UnrolledWeightGradients = unrolled;
             model.zero_grad();
             loss = 0;
             for (int pass = 0; pass < 2; pass++)
             {
                 using var scope = torch.NewDisposeScope();
-                var batchLoss = Trainer.BatchLoss(model, batch, 0.1);
+                var batchLoss = Trainer.BatchLoss(model, batch, 0.1, fastPaths: unrolled);
                 batchLoss.backward();
                 loss += batchLoss.item<float>();
             }
@@ -191,10 +191,12 @@ public class ModelTests
         using var trgIn = torch.tensor(new long[] { 1, 13, 14, 15, 16, 1, 17, 18, 19, 20 }, [2, 5]);
         List<Tensor> Gradients(bool unrolled)
         {
-            model.Decoder.UnrolledWeightGradients = unrolled;
             model.zero_grad();
             using (var scope = torch.NewDisposeScope())
-                model.Attentional(src, lengths, trgIn)[.., ..2].pow(2).sum().backward();
+            {
+                var attentional = unrolled ? new UnrolledDecoder(model).Attentional(src, lengths, trgIn) : model.Attentional(src, lengths, trgIn);
+                attentional[.., ..2].pow(2).sum().backward();
+            }
             return Unrolled().Select(p => p.parameter.grad!.clone()).ToList();
         }
         IEnumerable<(string name, TorchSharp.Modules.Parameter parameter)> Unrolled() =>

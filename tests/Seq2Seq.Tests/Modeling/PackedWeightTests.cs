@@ -1,6 +1,7 @@
 using Seq2Seq.Config;
 using Seq2Seq.Inference;
 using Seq2Seq.Modeling;
+using Seq2Seq.Modeling.Cpu;
 using Seq2Seq.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -46,10 +47,10 @@ public class PackedWeightTests
     }
 
     [SkippableTheory]
-    [InlineData("gru", true, Decoder.MaxTokenGatesBytes)]
-    [InlineData("gru", false, Decoder.MaxTokenGatesBytes)] // the token table alone gives the input gates
+    [InlineData("gru", true, PackedDecoderStepper.MaxTokenGatesBytes)]
+    [InlineData("gru", false, PackedDecoderStepper.MaxTokenGatesBytes)] // the token table alone gives the input gates
     [InlineData("gru", true, 0)]                           // no table: the packed input product of the embeddings
-    [InlineData("lstm", true, Decoder.MaxTokenGatesBytes)]
+    [InlineData("lstm", true, PackedDecoderStepper.MaxTokenGatesBytes)]
     public void APackedDecoderStepGivesTheSameStateAndScores(string rnnType, bool inputFeeding, long maxTokenGatesBytes)
     {
         Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
@@ -73,18 +74,18 @@ public class PackedWeightTests
         var y = tensor(new long[] { 11, 12, SubwordTokenizer.PadId });
         state = state.Select(tensor(new long[] { 0, 1, 1 }));                    // a third row, fed the padding token
         source = source.Select(tensor(new long[] { 0, 1, 1 }));
-        (DecoderState State, Tensor Logits) Step(DecoderState from)
+        (DecoderState State, Tensor Logits) Step(DecoderStepper stepper, DecoderState from)
         {
-            var (next, _) = model.Decoder.StepTokens(y, from, source);
-            return (next, model.Decoder.Logits(next.Attentional));
+            var (next, _) = stepper.Step(y, from, source);
+            return (next, stepper.Logits(next.Attentional));
         }
-        var (plain, plainLogits) = Step(state);
+        var (plain, plainLogits) = Step(new DecoderStepper(model.Decoder), state);
         (DecoderState State, Tensor Logits) packed;
-        using (model.Decoder.PackForDecoding(rows: 3, maxTokenGatesBytes))
+        using (var packedStepper = new PackedDecoderStepper(model.Decoder, rows: 3, maxTokenGatesBytes))
         {
-            Assert.Equal(rnnType == "gru" && maxTokenGatesBytes > 0, model.Decoder.HasTokenGates);
-            packed = Step(state);
-            var second = Step(packed.State);                                    // the attentional vector fed back
+            Assert.Equal(rnnType == "gru" && maxTokenGatesBytes > 0, packedStepper.HasTokenGates);
+            packed = Step(packedStepper, state);
+            var second = Step(packedStepper, packed.State);                     // the attentional vector fed back
             var plainSecond = PlainStep(model, y, plain, source);
             Assert.True(second.State.Hidden.allclose(plainSecond.Hidden, rtol: 1e-5, atol: 1e-6));
         }
@@ -94,21 +95,20 @@ public class PackedWeightTests
     }
 
     [SkippableFact]
-    public void HoldersShareOnePackAndTrainingNeverUsesIt()
+    public void EachStepperOwnsItsPackAndTheModelNeverUsesOne()
     {
         Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
         using var model = SmallModel(seed: 8, vocab: 20);
         using var scope = NewDisposeScope();
-        var outer = model.Decoder.PackForDecoding(rows: 3);
-        var inner = model.Decoder.PackForDecoding(rows: 3);
+        using var outer = new PackedDecoderStepper(model.Decoder, rows: 3);
+        var inner = new PackedDecoderStepper(model.Decoder, rows: 3);
         inner.Dispose();
         inner.Dispose();                                                         // twice is once
-        Assert.True(model.Decoder.IsPacked);                                     // the outer holder's pack is still there
-        // With gradients (training), the plain layer runs: the scores take part in autograd.
+        Assert.Throws<ObjectDisposedException>(() => inner.Logits(randn(3, 32))); // its pack is freed
+        using (no_grad()) Assert.Equal([3, 20], outer.Logits(randn(3, 32)).shape); // the other stepper's pack is still there
+        // With gradients (training), the model's own layer runs while a pack exists: the scores take part in autograd.
         model.train();
         Assert.True(model.Decoder.Logits(randn(3, 32)).requires_grad);
-        outer.Dispose();
-        Assert.False(model.Decoder.IsPacked);
     }
 
     [SkippableFact]
@@ -119,7 +119,7 @@ public class PackedWeightTests
         var rng = new Random(4);
         var sources = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, rng.Next(1, 12)).Select(_ => rng.Next(4, 30)).ToArray()).ToList();
         var options = new DecodingOptions { BeamSize = 3, BatchSize = 8, MaxLengthOffset = 5 };
-        // BatchDecoding packs; calling the search directly on each batch does not.
+        // BatchDecoding packs (fast paths by default); calling the search without a stepper runs the plain decoder.
         var packed = BatchDecoding.Decode(model, sources, options, CPU);
         for (int i = 0; i < sources.Count; i++)
         {

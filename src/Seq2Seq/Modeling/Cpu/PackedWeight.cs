@@ -2,13 +2,12 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Seq2Seq.Modeling;
+namespace Seq2Seq.Modeling.Cpu;
 
 /// <summary>
 /// A linear layer's weight packed once into the layout of MKL's single-precision matrix-product kernel
 /// (<c>cblas_sgemm_pack</c>), for decoding on the CPU. A plain product copies its weight into that layout on every
-/// call: at 64 rows, the output layer's copy (8,000 × 512) was a quarter of the product's time, every decoding step.
-/// A product with the packed weight runs the same kernel on the same blocks, so it gives the same numbers. Wide
+/// call, every decoding step (docs/performance.md). A product with the packed weight runs the same kernel on the same blocks, so it gives the same numbers. Wide
 /// layers are packed in column blocks (<see cref="BlockColumns"/>), one product per block.
 /// MKL is reached through libtorch's CPU library, which carries it in the x64 builds; where it does not,
 /// <see cref="TryPack"/> returns null and the plain layer is used.
@@ -20,9 +19,8 @@ internal sealed class PackedWeight : IDisposable
     /// <summary>
     /// Output columns per product: wider layers are packed and multiplied in equal blocks of at most this many columns.
     /// At 64 rows a block's results (64 × 1,024 floats, 256 KiB) stay in the core's L2 cache while the kernel runs
-    /// over the layer's input size; the output layer (8,000 columns) in one product does not, and its greedy decoding
-    /// took 11% longer (beam 5: 8%). Every output element is still one dot product over the same K, so the numbers
-    /// do not change.
+    /// over the layer's input size; the output layer (8,000 columns) in one product does not. Every output element
+    /// is still one dot product over the same K, so the numbers do not change.
     /// </summary>
     private const int BlockColumns = 1024;
     private static readonly Lazy<bool> available = new(Probe);

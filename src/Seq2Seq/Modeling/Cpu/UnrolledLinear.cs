@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Seq2Seq.Modeling;
+namespace Seq2Seq.Modeling.Cpu;
 
 /// <summary>
 /// A linear layer that a teacher-forced recurrence applies at every step to the same B rows, with its weight
@@ -20,7 +20,7 @@ namespace Seq2Seq.Modeling;
 /// Each custom-function call leaves two native callback stubs behind (TorchSharp hands libtorch a delegate per node),
 /// freed only when a garbage collection finds the delegates dead. A training batch allocates too few managed objects
 /// to start one, so the trainer collects the youngest generation once per batch, after its shards are done (without
-/// it, peak memory grew by about 50 MiB per shard over the first hundred batches). Not here, in the backward pass: a
+/// it, peak memory grows over the first batches). Not here, in the backward pass: a
 /// collection while another thread is inside a TorchSharp call can free a temporary argument that call still reads
 /// (TorchSharp passes the native handle of a temporary Scalar, such as <c>add</c>'s alpha, without keeping the
 /// object alive), which failed one run in a few of the two-thread training tests.

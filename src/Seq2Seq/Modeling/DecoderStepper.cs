@@ -1,0 +1,42 @@
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Modeling;
+
+/// <summary>
+/// What a search calls at every decoding step: the next state from the previous tokens, and the output scores of
+/// an attentional vector. This class is the plain path (<see cref="Decoder.Step"/> on the tokens' embeddings,
+/// <see cref="Decoder.Logits(Tensor)"/>); <see cref="Cpu.PackedDecoderStepper"/> computes the same numbers from
+/// weights packed for the CPU. The caller chooses one and owns it.
+/// </summary>
+public class DecoderStepper : IDisposable
+{
+    /// <summary>A stepper for <paramref name="decoder"/>.</summary>
+    public DecoderStepper(Decoder decoder)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        Decoder = decoder;
+    }
+
+    /// <summary>The decoder whose steps these are.</summary>
+    public Decoder Decoder { get; }
+
+    /// <summary>
+    /// One step from the previous tokens (B): the new state and the attention weights (B, S), or null when the
+    /// model has no attention.
+    /// </summary>
+    public virtual (DecoderState State, Tensor? Weights) Step(Tensor tokens, DecoderState state, EncodedSource source) =>
+        Decoder.Step(Decoder.Embed(tokens), state, source);
+
+    /// <summary>Output scores from attentional vectors: (..., H) → (..., V).</summary>
+    public virtual Tensor Logits(Tensor attentional) => Decoder.Logits(attentional);
+
+    /// <summary>Frees what the stepper holds (the plain one holds nothing).</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Frees what a derived stepper holds.</summary>
+    protected virtual void Dispose(bool disposing) { }
+}
