@@ -37,7 +37,7 @@ internal static class TranslateCommand
         {
             string? inPath = parse.GetValue(input), outPath = parse.GetValue(output);
             string? alignPath = parse.GetValue(alignments), attnPath = parse.GetValue(attention), svgDir = parse.GetValue(attentionSvg);
-            if (inPath is not null && !File.Exists(inPath)) throw new UserErrorException($"{inPath}: no such file");
+            if (inPath is not null) FileArgument.Existing(inPath);
             if (svgDir is not null) CreateDirectory(svgDir, "--attention-svg");
             if (parse.GetValue(chunk) < 1) throw new UserErrorException("--chunk-size must be at least 1");
             var clock = Stopwatch.StartNew();
@@ -144,6 +144,7 @@ internal static class TranslateCommand
             }
             else
             {
+                FileArgument.NotAFolder(path);
                 // A device or stream (/dev/null, /dev/stdout) is written in place; a file through a temporary name.
                 temp = AtomicFile.IsDeviceOrStream(path) ? null : $"{path}.tmp-{Environment.ProcessId}";
                 try
