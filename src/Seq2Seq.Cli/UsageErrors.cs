@@ -28,7 +28,7 @@ internal static class UsageErrors
     }
 
     /// <summary>What a value of <paramref name="type"/> looks like to a user and how to check one; null for other types.</summary>
-    internal static (string Expected, Func<string, bool> Parses)? Expected(Type type) =>
+    private static (string Expected, Func<string, bool> Parses)? Expected(Type type) =>
         (Nullable.GetUnderlyingType(type) ?? type) switch
         {
             var t when t == typeof(int) => ("a whole number", s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)),
