@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Times `seq2seq bleu` (release build) against sacrebleu on a 1,000,000-line hypothesis/reference pair made by
 # repeating Multi30k's val.en with small random perturbations.
-# Usage: scripts/bench-bleu.sh [SACREBLEU_CHECKOUT]   (sacrebleu is skipped when no checkout is given)
+# Usage: [MULTI30K=DIR] scripts/bench-bleu.sh [SACREBLEU_CHECKOUT]   (sacrebleu is skipped when no checkout is given)
+# MULTI30K is the Multi30k folder (default data/multi30k, filled by scripts/get-multi30k.sh; see scripts/bench-lib.sh);
+# only its val.en is read. Without it the script stops at once with a line saying what to set.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-data="${MULTI30K:-$root/../shared/data/multi30k}/val.en"
+. "$root/scripts/bench-lib.sh"
+data="$(multi30k_dir "$root")/val.en"
+[ -f "$data" ] || { echo "$0: $data: missing (run scripts/get-multi30k.sh, or set MULTI30K=DIR to a folder holding the Multi30k files)" >&2; exit 1; }
 work="${TMPDIR:-/tmp}/bench-bleu"
 mkdir -p "$work"
 if [[ ! -s "$work/ref.txt" ]]; then

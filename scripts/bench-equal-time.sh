@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Quality per CPU hour: ours at the settings a user would pick for speed beside the PyTorch reference at its
 # defaults, each training Multi30k fr→en for the same wall time on the same machine, one after the other.
-#   scripts/bench-equal-time.sh [--minutes M] [--doc FILE]
+#   [REFERENCE=FILE] [MULTI30K=DIR] scripts/bench-equal-time.sh [--minutes M] [--doc FILE]
+# REFERENCE is the PyTorch implementation of the same model (not part of this repository; docs/performance.md),
+# MULTI30K the Multi30k folder (default data/multi30k, filled by scripts/get-multi30k.sh); see scripts/bench-lib.sh.
+# Without either the script stops at once with a line saying what to set.
 # Ours: configs/multi30k_fr_en.yaml with token-budget batches (training.batch_type tokens, batch_size 1200) and
 # max_minutes M (default 30, validation included); decoding test_2016_flickr with beam 5 at 128 sentences a batch.
-# Reference: rnn_nmt.py train --minutes M (64 sentences a batch; its budget includes validation too), translate
+# Reference: REFERENCE train --minutes M (64 sentences a batch; its budget includes validation too), translate
 # with beam 5 at its default batch 32. Both use 2 threads. Both outputs are scored with seq2seq bleu.
 # Writes the result table between the "equal-time" markers of docs/performance.md (or --doc FILE) and prints it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/bench-lib.sh"
-data="${MULTI30K:-$root/../shared/data/multi30k}"
-reference="${REFERENCE:-$root/../shared/reference/rnn_nmt.py}"
+data="$(multi30k_dir "$root")"
+reference="$(reference_file "$root")"
 python=/usr/bin/python3
 minutes=30 doc="$root/docs/performance.md"
 while [ $# -gt 0 ]; do
@@ -22,6 +25,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 require_multi30k "$data"
+require_reference "$reference"
 require_reference_python "$python"
 require_marker "$doc" equal-time
 work=$(mktemp -d)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The model variants side by side: every variant trains Multi30k fr→en for the same wall time on the same machine,
 # one after the other, then translates dev and test_2016_flickr with beam 5.
-#   scripts/bench-variants.sh [--minutes M] [--threads N] [--doc FILE] [--only NAME[,NAME...]]
+#   [MULTI30K=DIR] scripts/bench-variants.sh [--minutes M] [--threads N] [--doc FILE] [--only NAME[,NAME...]]
+# MULTI30K is the Multi30k folder (default data/multi30k, filled by scripts/get-multi30k.sh; see scripts/bench-lib.sh);
+# without it the script stops at once with a line saying what to set. No PyTorch reference is needed.
 # Variants (configs/multi30k_fr_en.yaml with one or two keys changed): gru_bahdanau (the default), lstm_bahdanau,
 # rnn_bahdanau, gru_luong_general, gru_none (no attention: the fixed-vector bottleneck), gru_bahdanau_char
 # (characters instead of BPE subwords on both sides, data.max_length 300). All: 64 sentences a batch, best
@@ -12,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/bench-lib.sh"
-data="${MULTI30K:-$root/../shared/data/multi30k}"
+data="$(multi30k_dir "$root")"
 minutes=20 threads=2 doc="$root/docs/variants.md" only=""
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Ours beside the PyTorch reference (../shared/reference/rnn_nmt.py), on the same machine in the same run.
-#   scripts/bench-vs-reference.sh [--quick] [--out FILE.json]
-# On Multi30k fr→en (../shared/data/multi30k, or MULTI30K=DIR), both at the reference's settings: 8,000 BPE
+# Ours beside the PyTorch reference, on the same machine in the same run.
+#   [REFERENCE=FILE] [MULTI30K=DIR] scripts/bench-vs-reference.sh [--quick] [--out FILE.json]
+# REFERENCE is the PyTorch implementation of the same model (not part of this repository; docs/performance.md),
+# MULTI30K the Multi30k folder (default data/multi30k, filled by scripts/get-multi30k.sh); see scripts/bench-lib.sh.
+# Without either the script stops at once with a line saying what to set.
+# On Multi30k fr→en, both at the reference's settings: 8,000 BPE
 # subwords per side, the same model, 64 sentences a training batch, 2 threads.
 #  1. Training speed: ours and the reference alternate (3 rounds; 2 with --quick), each measuring 120 batches
 #     (60 with --quick) after warm-up: target tokens/s and sentence pairs/s as the median of 20-batch windows,
@@ -17,8 +20,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/bench-lib.sh"
-data="${MULTI30K:-$root/../shared/data/multi30k}"
-reference="${REFERENCE:-$root/../shared/reference/rnn_nmt.py}"
+data="$(multi30k_dir "$root")"
+reference="$(reference_file "$root")"
 python=/usr/bin/python3
 out="bench-results.json" quick=0
 while [ $# -gt 0 ]; do
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 require_multi30k "$data"
-[ -f "$reference" ] || { echo "$0: $reference: no reference implementation (set REFERENCE=FILE)" >&2; exit 1; }
+require_reference "$reference"
 require_reference_python "$python"
 
 if [ "$quick" = 1 ]; then batches=60 rounds=2 epochs=1; else batches=120 rounds=3 epochs=3; fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Speed on a GPU machine, ours (the bundle, through run-on-gpu.sh) beside the PyTorch reference run there with the
-# machine's own PyTorch, in the same run, same data (docs/gpu.md, issue 10):
+# machine's own PyTorch, in the same run, same data (docs/gpu.md):
 #   scripts/gpu/bench.sh [--device cuda] [--out DIR] [--batches N] [--big-batch TOKENS] [--ref-big-batch SENTENCES]
 #                        [--train-minutes M] [--model DIR --ref-model DIR] [--only train|decode] [-- RUN-ON-GPU-OPTIONS...]
 # 1. training target tokens/s (median of 20-batch windows after 10 warm-up batches, as scripts/bench-vs-reference.sh) at the
@@ -12,7 +12,7 @@
 #    the reference's own `bench decode` times its warm in-process loop (median of 3);
 # 3. BLEU of ours (test_2016_flickr, beam 5, batch 32) and the reference's translate output, with `seq2seq bleu`.
 # Decoding needs trained models: --model/--ref-model, else both are trained here for --train-minutes (default 3).
-# --only train or --only decode runs parts 1 or 2-3 alone (each fits in one 10-minute device call).
+# --only train or --only decode runs parts 1 or 2-3 alone (each takes under 10 minutes).
 # Peak GPU memory: the maximum of nvidia-smi's memory.used sampled every 100 ms while a command runs (the CUDA
 # context included, for both). Results: a table on stdout, raw logs and JSON in --out (default bench-gpu/).
 # Data: data/multi30k (scripts/get-multi30k.sh --from gpu-bundle/data/multi30k); reference: gpu-bundle/reference.

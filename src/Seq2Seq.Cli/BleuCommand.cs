@@ -206,10 +206,7 @@ internal static class BleuCommand
     /// <summary>sacrebleu's reading rule: UTF-8, split at '\n' only, <c>rstrip()</c> every line.</summary>
     internal static List<string> ReadLines(string path, string what)
     {
-        if (!File.Exists(path))
-        {
-            throw new UserErrorException($"{what} file not found: {path}");
-        }
+        FileArgument.Existing(path, what);
         string content;
         try
         {

@@ -24,7 +24,7 @@ internal static class LmCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(config)!;
-            var cfg = ConfigLoader.LoadLanguageModel(path);
+            var cfg = ConfigLoader.LoadLanguageModel(FileArgument.Existing(path, "config"));
             ConfigLoader.CheckTextFile(cfg, path);
             ComputeDevice.Resolve(parse.GetValue(device) ?? cfg.Device);
             using var signals = new StopSignals("stopping after this step (saving the weights)...");

@@ -14,7 +14,7 @@ root.Subcommands.Add(LmCommand.Create());
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
 {
-    foreach (var error in parsed.Errors) Console.Error.WriteLine($"seq2seq: {error.Message}");
+    foreach (var error in parsed.Errors) Console.Error.WriteLine($"seq2seq: {UsageErrors.Describe(error)}");
     Console.Error.WriteLine("Run 'seq2seq --help' for usage.");
     return 2;
 }

@@ -32,7 +32,7 @@ internal static class TestCommand
             {
                 if (parse.GetValue(model) is not null || parse.GetValue(src) is not null || parse.GetValue(reference) is not null)
                     throw new UserErrorException("give either CONFIG or --model/--src/--ref, not both");
-                var cfg = ConfigLoader.Load(configPath);
+                var cfg = ConfigLoader.Load(FileArgument.Existing(configPath, "config"));
                 if (string.IsNullOrEmpty(cfg.Data.Test)) throw new UserErrorException($"{configPath}: data.test is not set");
                 modelDir = cfg.ModelDir;
                 srcPath = $"{cfg.Data.Test}.{cfg.Data.Src}";
@@ -44,7 +44,8 @@ internal static class TestCommand
                 srcPath = parse.GetValue(src) ?? throw new UserErrorException("--model needs --src FILE");
                 refPath = parse.GetValue(reference) ?? throw new UserErrorException("--model needs --ref FILE");
             }
-            if (!File.Exists(srcPath)) throw new UserErrorException($"{srcPath}: no such file");
+            FileArgument.Existing(srcPath);
+            if (parse.GetValue(output) is string outPath) FileArgument.NotAFolder(outPath);
             var refs = BleuCommand.ReadLines(refPath, "reference");
             var sources = TextFile.ReadLines(srcPath);
             if (sources.Count != refs.Count)

@@ -20,7 +20,7 @@ internal static class TrainCommand
             if (parse.GetValue(resume) && parse.GetValue(overwrite))
                 throw new UserErrorException("--resume and --overwrite exclude each other");
             string path = parse.GetValue(config)!;
-            var cfg = ConfigLoader.Load(path);
+            var cfg = ConfigLoader.Load(FileArgument.Existing(path, "config"));
             // Missing corpus files are reported with the config line that names them, before anything is created.
             ConfigLoader.CheckFiles(cfg, path);
             // So is a device that cannot be used (no GPU, CPU-only build, native libraries that do not load).

@@ -7,10 +7,9 @@ namespace Seq2Seq;
 /// allocates and frees a few blocks of megabytes (the (rows, vocabulary) scores and their log-softmax, the attention's
 /// (rows, source, attention) sums). By default glibc gives the top of a thread's heap back to the kernel once more than
 /// twice its (adaptive) mmap threshold lies free there, so the next step's block is mapped again and every page of it
-/// faults in anew. Keeping freed blocks up to 256 MiB in the heap and mapping only blocks over 32 MiB on their own took
-/// greedy decoding of test_2016_flickr from 361 to 392 sentences/s and beam 5 from 80 to 88 (medians of alternating
-/// runs), for 10-35 MiB more peak RSS (docs/performance.md). Training does not set it: there the same settings gave no clear gain and 1-3% more
-/// peak RSS.
+/// faults in anew. Keeping freed blocks up to 256 MiB in the heap and mapping only blocks over 32 MiB on their own
+/// avoids that, for a little more peak memory. Training does not set it: there it gave no clear gain. The
+/// measurements are in docs/performance.md ("What makes it fast").
 /// </summary>
 public static class MallocSettings
 {

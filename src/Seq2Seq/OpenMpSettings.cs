@@ -7,9 +7,9 @@ namespace Seq2Seq;
 /// <summary>
 /// libtorch runs its CPU thread pool on GNU OpenMP, whose idle threads spin-wait by default. Whenever another
 /// thread or process wants a core (the .NET runtime's own threads, a second program, a busy shared machine),
-/// the spinning threads take it from the one doing the work: on 2 cores that made our decoding 4.6× and our
-/// training 3.7× slower (docs/performance.md). Passive waiting costs a wake-up per parallel region, which is
-/// noise beside that. GNU OpenMP reads the setting once, when libtorch loads, so it is set as soon as this
+/// the spinning threads take it from the one doing the work, and a step waits for a core instead of running
+/// (docs/performance.md, "What makes it fast", has the measurements). Passive waiting costs a wake-up per parallel
+/// region, which is small beside that. GNU OpenMP reads the setting once, when libtorch loads, so it is set as soon as this
 /// library loads, before any TorchSharp call, and only when the user has not chosen a policy.
 /// </summary>
 internal static class OpenMpSettings

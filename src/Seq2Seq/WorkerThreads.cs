@@ -9,7 +9,7 @@ namespace Seq2Seq;
 /// part k on worker thread k, the same thread every time, each with libtorch's pool at one thread. Fixed threads
 /// matter for memory: glibc malloc gives each allocating thread an arena and keeps freed tensors in it, so with
 /// .NET pool threads (a different one from step to step) every arena a part ever touched held its share of a
-/// step's tensors; training's peak RSS came down by a quarter with fixed threads (docs/performance.md). A
+/// step's tensors; fixed threads keep one arena per part (docs/performance.md, "What makes it fast"). A
 /// training run decodes its dev set on its own workers, so validation reuses the arenas training filled.
 /// </summary>
 internal sealed class WorkerThreads : IDisposable

@@ -1,31 +1,5 @@
 namespace Seq2Seq.Evaluation;
 
-/// <summary>A bootstrap estimate around a corpus score: the mean of the resampled scores and the 95% half-width.</summary>
-/// <param name="Score">The score of the full corpus.</param>
-/// <param name="Mean">Mean of the resampled scores (sacrebleu's μ).</param>
-/// <param name="HalfWidth">Half the width of the 95% interval (sacrebleu's ±).</param>
-/// <param name="Samples">Number of resamples.</param>
-/// <param name="Seed">Seed of the resampling.</param>
-public sealed record ConfidenceInterval(double Score, double Mean, double HalfWidth, int Samples, int Seed)
-{
-    /// <summary>sacrebleu's form: <c>(μ = 35.10 ± 0.80)</c>.</summary>
-    public string Format(int width = 2) => $"(μ = {PyText.FormatFixed(Mean, width)} ± {PyText.FormatFixed(HalfWidth, width)})";
-}
-
-/// <summary>The outcome of a paired bootstrap test of a system against a baseline on the same references.</summary>
-/// <param name="BaselineScore">The baseline's corpus score.</param>
-/// <param name="SystemScore">The system's corpus score.</param>
-/// <param name="PValue">Probability of a difference at least this large by chance; below 0.05 is significant.</param>
-/// <param name="Baseline">The baseline's confidence interval from the same resamples.</param>
-/// <param name="System">The system's confidence interval from the same resamples.</param>
-public sealed record PairedBootstrapResult(double BaselineScore, double SystemScore, double PValue, ConfidenceInterval Baseline, ConfidenceInterval System)
-{
-    /// <summary>One line, e.g. <c>BLEU paired bootstrap: baseline 34.10 (μ = 34.05 ± 0.81), system 35.21 (μ = 35.18 ± 0.80), p = 0.0010*</c>.</summary>
-    public string Format(string metric, int width = 2) =>
-        $"{metric} paired bootstrap: baseline {PyText.FormatFixed(BaselineScore, width)} {Baseline.Format(width)}, " +
-        $"system {PyText.FormatFixed(SystemScore, width)} {System.Format(width)}, p = {PyText.FormatFixed(PValue, 4)}{(PValue <= 0.05 ? "*" : "")}";
-}
-
 /// <summary>
 /// Bootstrap resampling as sacrebleu does it: per-line sufficient statistics are resampled with replacement
 /// (<see cref="DefaultSamples"/> times, seed <see cref="DefaultSeed"/>, numpy's PCG64 index stream), the 95% interval is

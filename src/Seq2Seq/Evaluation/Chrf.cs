@@ -4,55 +4,6 @@ using System.Runtime.InteropServices;
 
 namespace Seq2Seq.Evaluation;
 
-/// <summary>How chrF is computed; the defaults are sacrebleu's chrF2 (word order 2 gives chrF++).</summary>
-public sealed record ChrfOptions
-{
-    /// <summary>Character n-gram order (6).</summary>
-    public int CharOrder { get; init; } = 6;
-
-    /// <summary>Word n-gram order: 0 for chrF, 2 for chrF++.</summary>
-    public int WordOrder { get; init; }
-
-    /// <summary>Recall weight β (2).</summary>
-    public int Beta { get; init; } = 2;
-
-    /// <summary>Lowercase (Python's full <c>lower()</c>) before extracting n-grams.</summary>
-    public bool Lowercase { get; init; }
-
-    /// <summary>Keep whitespace inside character n-grams.</summary>
-    public bool Whitespace { get; init; }
-
-    /// <summary>chrF++.py-style epsilon smoothing instead of sacrebleu's effective-order averaging.</summary>
-    public bool EpsSmoothing { get; init; }
-
-    /// <summary>chrF++ (word order 2).</summary>
-    public static ChrfOptions ChrfPlusPlus { get; } = new() { WordOrder = 2 };
-}
-
-/// <summary>Counts of one n-gram order: hypothesis n-grams, reference n-grams, matches.</summary>
-/// <param name="Hyp">Hypothesis n-grams (0 on a line whose reference has none of this order).</param>
-/// <param name="Ref">Reference n-grams.</param>
-/// <param name="Match">Clipped matches.</param>
-public readonly record struct ChrfOrderCounts(long Hyp, long Ref, long Match);
-
-/// <summary>A chrF score as sacrebleu's <c>CHRFScore</c>.</summary>
-/// <param name="Name">The metric name, e.g. <c>chrF2</c> or <c>chrF2++</c>.</param>
-/// <param name="Score">The score in [0, 100].</param>
-/// <param name="Statistics">Counts per order: the character orders, then the word orders.</param>
-/// <param name="Signature">e.g. <c>nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:seq2seq-0.1.0</c>.</param>
-/// <param name="ShortSignature">e.g. <c>#:1|c:mixed|e:yes|nc:6|nw:0|s:no|v:seq2seq-0.1.0</c>.</param>
-public sealed record ChrfScore(string Name, double Score, IReadOnlyList<ChrfOrderCounts> Statistics, string Signature, string ShortSignature)
-{
-    /// <summary>sacrebleu's summary, e.g. <c>chrF2 = 57.12</c>.</summary>
-    public string Format(int width = 2) => $"{Name} = {PyText.FormatFixed(Score, width)}";
-
-    /// <summary>The line sacrebleu's <c>-f text</c> prints: <c>chrF2|signature = 57.12</c>.</summary>
-    public string FormatWithSignature(int width = 2) => $"{Name}|{Signature} = {PyText.FormatFixed(Score, width)}";
-
-    /// <inheritdoc cref="Format"/>
-    public override string ToString() => Format();
-}
-
 /// <summary>chrF (Popović 2015) and chrF++ (Popović 2017) that agree with sacrebleu 2.x.</summary>
 public static class Chrf
 {

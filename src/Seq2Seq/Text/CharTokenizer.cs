@@ -42,25 +42,23 @@ public sealed class CharTokenizer : TextTokenizer
     public static CharTokenizer Learn(IEnumerable<string> lines, int vocabSize, int minFrequency = 1)
     {
         CheckLearnArguments(lines, vocabSize, minFrequency);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        var counts = new TokenCounts();
         foreach (string line in lines)
         {
             for (int i = 0; i < line.Length; i += SymbolLength(line, i))
             {
                 if (line[i] == ' ')
                 {
-                    counts[SpaceToken] = counts.GetValueOrDefault(SpaceToken) + 1;
+                    counts.Add(SpaceToken);
                 }
                 else if (IsVocabularySymbol(line, i))
                 {
-                    ReadOnlySpan<char> symbol = line.AsSpan(i, SymbolLength(line, i));
-                    lookup[symbol] = lookup.TryGetValue(symbol, out int n) ? n + 1 : 1;
+                    counts.Add(line.AsSpan(i, SymbolLength(line, i)));
                 }
             }
         }
 
-        return new CharTokenizer(FrequentTokens(counts, vocabSize, minFrequency));
+        return new CharTokenizer(counts.Vocabulary(vocabSize, minFrequency));
     }
 
     /// <inheritdoc />

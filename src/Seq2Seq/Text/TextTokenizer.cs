@@ -186,20 +186,6 @@ public abstract class TextTokenizer
     }
 
     /// <summary>
-    /// The tokens kept for a character or word vocabulary: those counted at least <paramref name="minFrequency"/>
-    /// times, most frequent first (ties in ordinal order, so learning is deterministic), at most
-    /// <paramref name="vocabSize"/> minus the specials of them, after the specials.
-    /// </summary>
-    private protected static string[] FrequentTokens(Dictionary<string, int> counts, int vocabSize, int minFrequency) =>
-    [
-        .. SpecialTokens,
-        .. counts.Where(kv => kv.Value >= minFrequency)
-            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-            .Take(vocabSize - SpecialTokens.Count)
-            .Select(kv => kv.Key),
-    ];
-
-    /// <summary>
     /// Reads <c>{prefix}.vocab.json</c> into token strings in id order, checking that the ids are 0..n-1 and
     /// that the specials come first.
     /// </summary>

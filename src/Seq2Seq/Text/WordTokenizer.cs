@@ -39,14 +39,12 @@ public sealed class WordTokenizer : TextTokenizer
     public static WordTokenizer Learn(IEnumerable<string> lines, int vocabSize, int minFrequency = 1)
     {
         CheckLearnArguments(lines, vocabSize, minFrequency);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        var counts = new TokenCounts();
         foreach (string line in lines)
         {
             foreach ((int start, int length) in Words(line))
             {
-                ReadOnlySpan<char> word = line.AsSpan(start, length);
-                lookup[word] = lookup.TryGetValue(word, out int n) ? n + 1 : 1;
+                counts.Add(line.AsSpan(start, length));
             }
         }
 
@@ -55,7 +53,7 @@ public sealed class WordTokenizer : TextTokenizer
             counts.Remove(special);
         }
 
-        return new WordTokenizer(FrequentTokens(counts, vocabSize, minFrequency));
+        return new WordTokenizer(counts.Vocabulary(vocabSize, minFrequency));
     }
 
     /// <inheritdoc />

@@ -57,7 +57,7 @@ public class BleuCommandTests
     }
 
     [Fact]
-    public void TextSummary()
+    public void PrintsSacrebleusBleuAndChrfSummaryLines()
     {
         string dir = Path.Combine(Cases, "perfect_match");
         var (code, output, err) = Run("bleu", "--hyp", Path.Combine(dir, "hyp.txt"), "--ref", Path.Combine(dir, "ref.txt"));

@@ -36,7 +36,7 @@ public class TokenizerTests
     public void TokenizeIntl(string input, string expected) => Assert.Equal(expected, BleuTokenizers.TokenizeIntl(input));
 
     [Fact]
-    public void CharAndNone()
+    public void CharSeparatesEveryCharacterNoneKeepsTheLineAndAnUnknownNameThrows()
     {
         Assert.Equal("a   b 👍 c", BleuTokenizers.TokenizeChar("a b👍c"));
         Assert.Equal(" keep  as is", BleuTokenizers.TokenizeNone(" keep  as is"));
@@ -44,7 +44,7 @@ public class TokenizerTests
     }
 
     [Fact]
-    public void PythonLowerAndWhitespace()
+    public void LowerRStripAndSplitFollowPythonsUnicodeRules()
     {
         Assert.Equal("οδυσσευς i\u0307stanbul σα σ.", PyText.Lower("ΟΔΥΣΣΕΥΣ İstanbul ΣΑ Σ."));
         Assert.Equal("ab", PyText.RStrip("ab \t\u00a0\u3000"));

@@ -3,7 +3,7 @@ using Seq2Seq.Text;
 
 namespace Seq2Seq.Tests.Inference;
 
-/// <summary>Word alignments from character and word tokens (issue 9, item 3).</summary>
+/// <summary>Word alignments from character and word tokens group the tokens back into whitespace-separated words.</summary>
 public class WordAlignmentLevelTests
 {
     [Fact]

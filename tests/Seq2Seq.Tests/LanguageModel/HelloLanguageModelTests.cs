@@ -5,7 +5,7 @@ using Seq2Seq.Training;
 namespace Seq2Seq.Tests.LanguageModel;
 
 /// <summary>
-/// Issue 9, item 5: the lecture's example. configs/hello_lm.yaml trains on data/hello.txt in seconds, and then
+/// min-char-rnn's lecture example: configs/hello_lm.yaml trains on data/hello.txt in seconds, and then
 /// <c>seq2seq lm sample --model DIR --prime h --length 4 --temperature 0</c> prints <c>hello</c>, for every cell type,
 /// through the library and through the command line.
 /// </summary>

@@ -11,7 +11,7 @@ using CliProcess = Seq2Seq.Tests.Robustness.Cli;
 namespace Seq2Seq.Tests.Modeling;
 
 /// <summary>
-/// Issue 9, items 1, 2 and 7: every <c>model.rnn_type</c> × <c>model.attention</c> combination trains, decodes and
+/// Every <c>model.rnn_type</c> × <c>model.attention</c> combination trains, decodes and
 /// round-trips through its model directory; the LSTM's cell state crosses the bridge; models without attention
 /// refuse what needs attention weights with a user error; old GRU + Bahdanau model directories keep loading.
 /// </summary>

@@ -1,22 +1,21 @@
-using Seq2Seq.Tests.Training;
 using Seq2Seq.Training;
 
 namespace Seq2Seq.Tests.Robustness;
 
-/// <summary>Issue 5, item 3: an existing model directory is never overwritten by accident or resumed with another shape.</summary>
+/// <summary>An existing model directory is never overwritten by accident or resumed with another model shape.</summary>
 [Collection(TorchCollection.Name)]
 public class ClobberTests
 {
     [Fact]
     public void TrainIntoAModelDirWithFilesRefusesWithoutResumeOrOverwrite()
     {
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 5);
+        var run = TinyRun.Create(5);
+        var config = run.Config;
         Directory.CreateDirectory(config.ModelDir);
         File.WriteAllText(Path.Combine(config.ModelDir, "last.ckpt"), "precious");
-        string yaml = Cli.WriteConfig(root, config);
+        string yaml = run.WriteConfig();
 
-        string line = Cli.AssertUserError(Cli.Run(root, "train", yaml));
+        string line = Cli.AssertUserError(run.RunCli("train", yaml));
 
         Assert.Contains("--resume", line);
         Assert.Contains("--overwrite", line);
@@ -27,9 +26,9 @@ public class ClobberTests
     [Fact]
     public void ResumeWithAnotherModelShapeSaysWhatDiffers()
     {
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 5);
-        new Trainer(config, new TrainOptions()).Run();
+        var run = TinyRun.Create(5);
+        var config = run.Config;
+        run.Train();
         string last = Path.Combine(config.ModelDir, "last.ckpt"), best = Path.Combine(config.ModelDir, "best.ckpt");
         byte[] lastBytes = File.ReadAllBytes(last), bestBytes = File.ReadAllBytes(best);
         var changed = config with
@@ -39,7 +38,7 @@ public class ClobberTests
             Training = config.Training with { MaxSteps = 10, LearningRate = 1e-3 },
         };
 
-        var e = Assert.Throws<UserErrorException>(() => new Trainer(changed, new TrainOptions(Resume: true)).Run());
+        var e = Assert.Throws<UserErrorException>(() => run.Train(changed, new TrainOptions(Resume: true)));
 
         Assert.Contains("model.encoder_hidden: 16 → 24", e.Message);
         Assert.Contains("subwords.src_vocab_size: 60 → 70", e.Message);
@@ -49,7 +48,7 @@ public class ClobberTests
         Assert.Equal(bestBytes, File.ReadAllBytes(best));
 
         // Only training settings changed: the resume goes ahead.
-        var result = new Trainer(config with { Training = changed.Training }, new TrainOptions(Resume: true)).Run();
+        var result = run.Train(config with { Training = changed.Training }, new TrainOptions(Resume: true));
         Assert.Equal(10, result.Steps);
     }
 }

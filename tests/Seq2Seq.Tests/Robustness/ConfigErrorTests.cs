@@ -1,8 +1,8 @@
 namespace Seq2Seq.Tests.Robustness;
 
 /// <summary>
-/// Issue 5, item 1: a bad config makes <c>seq2seq train</c> exit with 1 and one stderr line naming the file and
-/// line, with no stack trace, and leaves the model directory exactly as it was (even with --overwrite).
+/// A bad config makes <c>seq2seq train</c> exit with 1 and one stderr line naming the file and line, with no stack
+/// trace, and leaves the model directory exactly as it was (even with --overwrite).
 /// </summary>
 public class ConfigErrorTests
 {

@@ -1,23 +1,21 @@
 using System.Text;
 using Seq2Seq.Data;
-using Seq2Seq.Tests.Training;
 using Seq2Seq.Training;
 
 namespace Seq2Seq.Tests.Robustness;
 
-/// <summary>Issue 5, item 2: messy corpora are reported precisely or cleaned up and counted, never a crash.</summary>
+/// <summary>Messy corpora are reported precisely (file, line, counts) or cleaned up and counted, never a crash.</summary>
 [Collection(TorchCollection.Name)]
 public class CorpusTests
 {
     [Fact]
     public void DifferentLineCountsNameBothFilesAndCounts()
     {
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 5);
-        File.AppendAllText(Path.Combine(root, "train.en"), "one more line\n");
-        string yaml = Cli.WriteConfig(root, config);
+        var run = TinyRun.Create(5);
+        var config = run.Config;
+        File.AppendAllText(Path.Combine(run.Root, "train.en"), "one more line\n");
 
-        string line = Cli.AssertUserError(Cli.Run(root, "train", yaml));
+        string line = Cli.AssertUserError(run.RunCli("train", run.WriteConfig()));
 
         Assert.Contains($"{config.Data.Train}.fr has 300 lines but {config.Data.Train}.en has 301", line);
         Assert.False(Directory.Exists(config.ModelDir), "model_dir was created");
@@ -26,9 +24,9 @@ public class CorpusTests
     [Fact]
     public void InvalidUtf8NamesFileAndLine()
     {
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 5);
-        string fr = Path.Combine(root, "dev.fr");
+        var run = TinyRun.Create(5);
+        var config = run.Config;
+        string fr = Path.Combine(run.Root, "dev.fr");
         var lines = File.ReadAllLines(fr);
         using (var f = File.Create(fr))
         {
@@ -39,9 +37,7 @@ public class CorpusTests
                 f.WriteByte((byte)'\n');
             }
         }
-        string yaml = Cli.WriteConfig(root, config);
-
-        string line = Cli.AssertUserError(Cli.Run(root, "train", yaml));
+        string line = Cli.AssertUserError(run.RunCli("train", run.WriteConfig()));
 
         Assert.Equal($"seq2seq: {fr}:7: invalid UTF-8", line);
         Assert.False(Directory.Exists(config.ModelDir), "model_dir was created");
@@ -50,9 +46,8 @@ public class CorpusTests
     [Fact]
     public void CrlfBomEmptyAndOverlongPairsAreHandledAndCounted()
     {
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 5);
-        config = config with { Data = config.Data with { MaxLength = 40 } };
+        var run = TinyRun.Create(5);
+        var config = run.Config with { Data = run.Config.Data with { MaxLength = 40 } };
         string longLine = string.Join(' ', Enumerable.Repeat("soleil chat", 40));
         foreach (var (lang, extra) in new[]
         {
@@ -61,7 +56,7 @@ public class CorpusTests
         })
         {
             // Rewrite train.{lang} with a BOM and CRLF endings, plus 3 empty and 2 over-length pairs.
-            string path = Path.Combine(root, $"train.{lang}");
+            string path = Path.Combine(run.Root, $"train.{lang}");
             var text = File.ReadAllLines(path).Concat(extra);
             File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(string.Join("\r\n", text) + "\r\n")]);
         }
@@ -91,12 +86,12 @@ public class CorpusTests
     [Fact]
     public void CorpusWithoutAUsablePairIsAnErrorAndCreatesNothing()
     {
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 5);
-        File.WriteAllText(Path.Combine(root, "train.fr"), "\n  \nchat\n\n");
-        File.WriteAllText(Path.Combine(root, "train.en"), "cat\n\n\n\t\n");
+        var run = TinyRun.Create(5);
+        var config = run.Config;
+        File.WriteAllText(Path.Combine(run.Root, "train.fr"), "\n  \nchat\n\n");
+        File.WriteAllText(Path.Combine(run.Root, "train.en"), "cat\n\n\n\t\n");
 
-        var e = Assert.Throws<UserErrorException>(() => new Trainer(config, new TrainOptions()).Run());
+        var e = Assert.Throws<UserErrorException>(() => run.Train());
 
         Assert.Contains("no usable sentence pair", e.Message);
         Assert.Contains("0 of 4 pairs kept (4 empty", e.Message);

@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using Seq2Seq.Tests.Training;
 using Seq2Seq.Training;
 
 namespace Seq2Seq.Tests.Robustness;
 
 /// <summary>
-/// Issue 5, item 8: when a checkpoint cannot be written (full disk, unwritable folder) training stops with a
-/// one-line error and the existing good checkpoints stay as they were.
+/// When a checkpoint cannot be written (full disk, unwritable folder) training stops with a one-line error and the
+/// existing good checkpoints stay as they were.
 /// </summary>
 [Collection(TorchCollection.Name)]
 public class DiskTests
@@ -14,9 +13,9 @@ public class DiskTests
     [Fact]
     public void UnwritableCheckpointIsAnErrorAndKeepsTheOldOnes()
     {
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 20);
-        new Trainer(config, new TrainOptions()).Run();
+        var run = TinyRun.Create(20);
+        var config = run.Config;
+        run.Train();
         string best = Path.Combine(config.ModelDir, "best.ckpt"), last = Path.Combine(config.ModelDir, "last.ckpt");
         byte[] bestBytes = File.ReadAllBytes(best), lastBytes = File.ReadAllBytes(last);
         // Running as root ignores file permissions, so block the temporary names the checkpoints are written to.
@@ -24,7 +23,7 @@ public class DiskTests
         try
         {
             var more = config with { Training = config.Training with { MaxSteps = 40 } };
-            var e = Assert.Throws<UserErrorException>(() => new Trainer(more, new TrainOptions(Resume: true)).Run());
+            var e = Assert.Throws<UserErrorException>(() => run.Train(more, new TrainOptions(Resume: true)));
 
             Assert.Contains("cannot write checkpoint", e.Message);
             Assert.Contains("the previous checkpoint is unchanged", e.Message);
@@ -43,16 +42,14 @@ public class DiskTests
     public void FullDiskIsAOneLineErrorAndKeepsTheOldCheckpoints()
     {
         Skip.IfNot(OperatingSystem.IsLinux() && Environment.UserName == "root", "needs root to mount a tmpfs");
-        string root = TestPaths.NewTempDir();
-        string mount = Path.Combine(root, "small-disk");
+        var run = TinyRun.Create(20);
+        string mount = Path.Combine(run.Root, "small-disk");
         Directory.CreateDirectory(mount);
         Skip.IfNot(Exec("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount) == 0, "cannot mount a tmpfs here");
         try
         {
-            var config = TrainerTests.TinySetup(root, 20);
-            config = config with { ModelDir = Path.Combine(mount, "model") };
-            string yaml = Cli.WriteConfig(root, config);
-            var (code, _, err) = Cli.Run(root, "train", yaml);
+            var config = run.Config with { ModelDir = Path.Combine(mount, "model") };
+            var (code, _, err) = run.RunCli("train", run.WriteConfig(config));
             Assert.True(code == 0, err);
             string best = Path.Combine(config.ModelDir, "best.ckpt"), last = Path.Combine(config.ModelDir, "last.ckpt");
             byte[] bestBytes = File.ReadAllBytes(best), lastBytes = File.ReadAllBytes(last);
@@ -72,14 +69,14 @@ public class DiskTests
                 f.SetLength(Math.Max(0, f.Length - 32 * 1024));
             }
 
-            yaml = Cli.WriteConfig(root, config with { Training = config.Training with { MaxSteps = 40 } });
-            string line = Cli.AssertUserError(Cli.Run(root, "train", yaml, "--resume"), afterProgress: true);
+            string yaml = run.WriteConfig(config with { Training = config.Training with { MaxSteps = 40 } });
+            string line = Cli.AssertUserError(run.RunCli("train", yaml, "--resume"), afterProgress: true);
 
             Assert.Contains("No space left on device", line);
             Assert.Equal(bestBytes, File.ReadAllBytes(best));
             Assert.Equal(lastBytes, File.ReadAllBytes(last));
             File.Delete(filler);
-            var (checkCode, checkOut, checkErr) = Cli.Run(root, "checkpoint", "check", config.ModelDir);
+            var (checkCode, checkOut, checkErr) = run.RunCli("checkpoint", "check", config.ModelDir);
             Assert.True(checkCode == 0, checkErr);
             Assert.Contains("last.ckpt: ok (step 20,", checkOut);
             Assert.Empty(Directory.GetFiles(config.ModelDir, "*.tmp*"));

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Seq2Seq.Tests.Training;
 using Seq2Seq.Training;
 
 namespace Seq2Seq.Tests.Robustness;
 
 /// <summary>
-/// Issue 5, items 4 and 5: SIGINT/SIGTERM stop training cleanly (last.ckpt written, exit 130/143) and SIGKILL at
-/// random moments never leaves a checkpoint that does not load (scripts/kill-test.sh); --resume goes on after both.
+/// SIGINT/SIGTERM stop training cleanly (last.ckpt written, exit 130/143) and SIGKILL at random moments never leaves
+/// a checkpoint that does not load (scripts/kill-test.sh); --resume goes on after both.
 /// </summary>
 [Collection(TorchCollection.Name)]
 public partial class InterruptTests
@@ -18,13 +17,13 @@ public partial class InterruptTests
     public void SignalStopsAfterWritingLastCheckpointAndResumeContinues(string signal, int expectedCode)
     {
         Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "POSIX signals");
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 100_000);
-        string yaml = Cli.WriteConfig(root, config);
+        var run = TinyRun.Create(100_000);
+        var config = run.Config;
+        string yaml = run.WriteConfig();
 
         var stderr = new List<string>();
         var firstProgress = new TaskCompletionSource();
-        using (var p = new Process { StartInfo = Cli.StartInfo(root, "train", yaml) })
+        using (var p = new Process { StartInfo = Cli.StartInfo(run.Root, "train", yaml) })
         {
             p.ErrorDataReceived += (_, e) =>
             {
@@ -56,14 +55,14 @@ public partial class InterruptTests
             Assert.DoesNotContain("   at ", err);
         }
 
-        var (code, output, checkErr) = Cli.Run(root, "checkpoint", "check", config.ModelDir);
+        var (code, output, checkErr) = run.RunCli("checkpoint", "check", config.ModelDir);
         Assert.True(code == 0, checkErr);
         int step = int.Parse(LastStep().Match(output).Groups[1].Value);
         Assert.True(step >= 5, output);
 
         // --resume continues from that step to a few steps further, and exits cleanly.
-        yaml = Cli.WriteConfig(root, config with { Training = config.Training with { MaxSteps = step + 3 } });
-        var (resumeCode, _, resumeErr) = Cli.Run(root, "train", yaml, "--resume");
+        yaml = run.WriteConfig(config with { Training = config.Training with { MaxSteps = step + 3 } });
+        var (resumeCode, _, resumeErr) = run.RunCli("train", yaml, "--resume");
         Assert.True(resumeCode == 0, resumeErr);
         Assert.Contains($"resumed from {config.ModelDir}/last.ckpt at step {step}", resumeErr);
         Assert.Equal(step + 3, Checkpoint.ReadState(Path.Combine(config.ModelDir, "last.ckpt")).Step);

@@ -1,5 +1,4 @@
 using Seq2Seq.Modeling;
-using Seq2Seq.Tests.Training;
 using Seq2Seq.Text;
 using Seq2Seq.Training;
 using static TorchSharp.torch;
@@ -7,7 +6,7 @@ using static TorchSharp.torch;
 namespace Seq2Seq.Tests.Robustness;
 
 /// <summary>
-/// Issue 5, item 6: non-finite losses skip their batch with a warning and a counter, training stops after
+/// Non-finite losses skip their batch with a warning and a counter, training stops after
 /// <c>training.max_bad_losses_in_a_row</c> of them, and weights holding NaN are never saved.
 /// </summary>
 [Collection(TorchCollection.Name)]
@@ -16,17 +15,15 @@ public class NumericsTests
     [Fact]
     public void AbsurdLearningRateStopsWithAClearMessageAndSavesNoNaNModel()
     {
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 200);
+        var tiny = TinyRun.Create(200);
+        var config = tiny.Config;
         // A real input, no test hook: Adam moves every weight by about the learning rate, so after one step the
         // logits overflow and every later loss is infinite or NaN.
         config = config with
         {
             Training = config.Training with { LearningRate = 1e36, MaxBadLossesInARow = 4, ValidationFreq = 1, LoggingFreq = 1 },
         };
-        string yaml = Cli.WriteConfig(root, config);
-
-        var run = Cli.Run(root, "train", yaml);
+        var run = tiny.RunCli("train", tiny.WriteConfig(config));
 
         string line = Cli.AssertUserError(run, afterProgress: true);
         Assert.Equal("seq2seq: training diverged: 4 non-finite losses in a row (training.max_bad_losses_in_a_row); " +

@@ -1,20 +1,17 @@
 using System.Diagnostics;
 using Seq2Seq.Inference;
-using Seq2Seq.Tests.Training;
-using Seq2Seq.Training;
 
 namespace Seq2Seq.Tests.Robustness;
 
-/// <summary>Issue 5, item 7: whatever the input line, translation yields exactly one output line for it.</summary>
+/// <summary>Whatever the input line, translation yields exactly one output line for it.</summary>
 [Collection(TorchCollection.Name)]
 public class TranslationTests
 {
     private static readonly Lazy<string> Model = new(() =>
     {
-        string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 20);
-        new Trainer(config, new TrainOptions()).Run();
-        return config.ModelDir;
+        var run = TinyRun.Create(20);
+        run.Train();
+        return run.ModelDir;
     });
 
     public static TheoryData<string, int> Inputs => new()
@@ -59,5 +56,18 @@ public class TranslationTests
         Assert.All(results, r => Assert.DoesNotContain('\n', r.Text));
         Assert.All(results, r => Assert.DoesNotContain('\r', r.Text));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{name}: took {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public void AFolderGivenAsOutputIsAOneLineErrorThatNamesAFolder()
+    {
+        string dir = TestPaths.NewTempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "out"));
+        File.WriteAllText(Path.Combine(dir, "in.txt"), "chat\n");
+
+        string line = Cli.AssertUserError(Cli.Run(dir, "translate", "--model", Model.Value, "--input", "in.txt", "--output", "out"));
+
+        Assert.Equal("seq2seq: out is a folder, not a file", line);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(dir, "out")));
     }
 }

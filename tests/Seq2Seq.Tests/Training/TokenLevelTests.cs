@@ -8,7 +8,7 @@ using CliProcess = Seq2Seq.Tests.Robustness.Cli;
 namespace Seq2Seq.Tests.Training;
 
 /// <summary>
-/// Issue 9, item 3: <c>subwords.type: bpe | char | word</c>, per side, end to end: training on the bundled sample
+/// Token levels, <c>subwords.type: bpe | char | word</c>, per side, end to end: training on the bundled sample
 /// corpus, the model directory's files, loading, translating, word alignments, the dev &lt;unk&gt; share, and
 /// model directories written before the keys existed.
 /// </summary>

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Seq2Seq.Inference;
+
+namespace Seq2Seq.Cli;
+
+/// <summary>The decoding flags shared by <c>translate</c> and <c>test</c>; unset flags take the model config's <c>testing:</c> values.</summary>
+internal sealed class DecodingFlags
+{
+    public Option<int?> Beam { get; } = new("--beam") { Description = "beam size; 1 = greedy (default: the config's testing.beam_size)" };
+    private readonly Option<double?> alpha = new("--alpha") { Description = "GNMT length penalty exponent for beam search; 0 = none (default: testing.alpha)" };
+    private readonly Option<int?> batchSize = new("--batch-size") { Description = "batch size in --batch-type units (default: testing.batch_size)" };
+    private readonly Option<string> batchType = new("--batch-type") { Description = "sentences or tokens (padded source subwords)", DefaultValueFactory = _ => "sentences" };
+    private readonly Option<double?> ratio = new("--max-length-ratio") { Description = "output limit = ratio × source subwords + offset (default: testing.max_length_ratio)" };
+    private readonly Option<int?> offset = new("--max-length-offset") { Description = "output limit = ratio × source subwords + offset (default: testing.max_length_offset)" };
+    private readonly Option<int> minLength = new("--min-length") { Description = "no EOS before this many output subwords", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> maxSource = new("--max-source-length") { Description = "sources are cut to this many subwords", DefaultValueFactory = _ => 250 };
+    private readonly Option<string?> device = new("--device") { Description = "cpu, cuda or auto (default: the config's device)" };
+    private readonly Option<int?> threads = new("--threads") { Description = "CPU threads for libtorch (default: the config's threads; 0 = one per core)" };
+    private readonly Option<bool> noFastPaths = new("--no-fast-paths") { Description = "decode with the plain model, without the CPU fast paths (default: the config's fast_paths)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option o in new Option[] { Beam, alpha, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads, noFastPaths })
+            command.Options.Add(o);
+    }
+
+    /// <summary>Loads the model on the chosen device and sets the thread count and malloc's settings for decoding.</summary>
+    public Translator Load(ParseResult parse, string modelDir, string checkpoint = "best.ckpt")
+    {
+        MallocSettings.KeepFreedMemoryForDecoding();
+        var translator = Translator.Load(modelDir, parse.GetValue(device), checkpoint, parse.GetValue(noFastPaths) ? false : null);
+        int n = parse.GetValue(threads) ?? translator.Config.Threads;
+        if (n < 0) throw new UserErrorException("--threads must be ≥ 0");
+        if (n > 0) TorchSharp.torch.set_num_threads(n);
+        return translator;
+    }
+
+    public DecodingOptions Options(ParseResult parse, Translator translator)
+    {
+        var o = translator.DefaultOptions;
+        if (parse.GetValue(Beam) is int b) o = o with { BeamSize = b };
+        if (parse.GetValue(alpha) is double a) o = o with { Alpha = a };
+        if (parse.GetValue(batchSize) is int n) o = o with { BatchSize = n };
+        o = o with
+        {
+            BatchType = parse.GetValue(batchType) switch
+            {
+                "sentences" => BatchType.Sentences,
+                "tokens" => BatchType.Tokens,
+                var other => throw new UserErrorException($"--batch-type: expected sentences or tokens, got '{other}'"),
+            },
+        };
+        if (parse.GetValue(ratio) is double r) o = o with { MaxLengthRatio = r };
+        if (parse.GetValue(offset) is int off) o = o with { MaxLengthOffset = off };
+        o = o with { MinLength = parse.GetValue(minLength), MaxSourceLength = parse.GetValue(maxSource) };
+        o.Validate();
+        return o;
+    }
+}
