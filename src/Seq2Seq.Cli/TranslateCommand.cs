@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Seq2Seq.Inference;
+using Seq2Seq.ModelStore;
 
 namespace Seq2Seq.Cli;
 
@@ -145,7 +146,7 @@ internal static class TranslateCommand
             else
             {
                 // A device or stream (/dev/null, /dev/stdout) is written in place; a file through a temporary name.
-                temp = AtomicFile.IsDeviceOrStream(path) ? null : $"{path}.tmp-{Environment.ProcessId}";
+                temp = AtomicFile.IsDeviceOrStream(path) ? null : AtomicFile.TemporaryPath(path);
                 try
                 {
                     stream = temp is null
@@ -241,7 +242,7 @@ internal sealed class DecodingFlags
     }
 
     /// <summary>Loads the model on the chosen device and sets the thread count and malloc's settings for decoding.</summary>
-    public Translator Load(ParseResult parse, string modelDir, string checkpoint = "best.ckpt")
+    public Translator Load(ParseResult parse, string modelDir, string checkpoint = ModelDirectory.BestCheckpointName)
     {
         MallocSettings.KeepFreedMemoryForDecoding();
         var translator = Translator.Load(modelDir, parse.GetValue(device), checkpoint);
