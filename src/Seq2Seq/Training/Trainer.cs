@@ -42,12 +42,10 @@ public sealed class Trainer
         random.manual_seed(config.Seed);
         var data = TrainingData.Prepare(config, options.Resume, directory, device);
         directory.Open(options.Resume, () => dir.SaveTokenizers(data.Source, data.Target));
+        var (model, optimizer, state) = Start(directory, data, device);
         var t = config.Training;
-        var model = new Seq2SeqModel(config.Model, data.Source.VocabSize, data.Target.VocabSize);
-        model.to(device);
-        var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate, beta1: t.Betas[0], beta2: t.Betas[1], weight_decay: t.WeightDecay);
         var sampler = new BatchSampler(data.Train.Source, data.Train.Target, t.BatchSize, t.BatchType == "tokens", config.Seed);
-        var run = new RunState(Start(directory, model, optimizer));
+        var run = new RunState(state);
         using var workers = new WorkerThreads(device.type == DeviceType.CPU ? get_num_threads() : 1);
         var step = new ShardedStep(model, optimizer, data.Train, workers, device, config.Seed, t.LabelSmoothing, t.ClipGradNorm);
         var validator = new Validator(data.DevSet, data.Dev, data.Target, device, config.Testing, workers);
@@ -99,12 +97,16 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// The state the run starts from: that of <c>last.ckpt</c> (weights, optimiser and the torch generator restored)
-    /// when resuming; otherwise a fresh one, after the config and the header of <c>metrics.tsv</c> are written.
+    /// The model, its optimiser and the state the run starts from: those of <c>last.ckpt</c> (the torch generator
+    /// restored too) when resuming; otherwise fresh ones, after the config and the header of <c>metrics.tsv</c> are written.
     /// </summary>
-    private TrainingState Start(RunDirectory directory, Seq2SeqModel model, Adam optimizer)
+    private (Seq2SeqModel Model, Adam Optimizer, TrainingState State) Start(RunDirectory directory, TrainingData data, Device device)
     {
-        var state = new TrainingState { LearningRate = config.Training.LearningRate };
+        var t = config.Training;
+        var model = new Seq2SeqModel(config.Model, data.Source.VocabSize, data.Target.VocabSize);
+        model.to(device);
+        var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate, beta1: t.Betas[0], beta2: t.Betas[1], weight_decay: t.WeightDecay);
+        var state = new TrainingState { LearningRate = t.LearningRate };
         if (options.Resume)
         {
             state = Checkpoint.Load(dir.LastCheckpoint, model, optimizer);
@@ -118,7 +120,7 @@ public sealed class Trainer
             directory.StartMetrics();
         }
         directory.Notice($"model: {model.ParameterCount():N0} parameters");
-        return state;
+        return (model, optimizer, state);
     }
 
     /// <summary>Counts a step skipped for a loss that is not finite; returns why training stops, after too many in a row.</summary>
