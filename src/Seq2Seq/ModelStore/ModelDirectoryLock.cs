@@ -14,6 +14,9 @@ public sealed class ModelDirectoryLock : IDisposable
     private const int LockShared = 1, LockExclusive = 2, LockNonBlocking = 4, ReadOnly = 0; // flock(2), open(2)
     private const int Attempts = 3;
 
+    /// <summary>Whether the C library's open, read and flock can be called (POSIX systems).</summary>
+    private static readonly bool HasLibc = !OperatingSystem.IsWindows() && CanCallLibc();
+
     private readonly FileStream file;
     private readonly string path;
 
@@ -60,7 +63,7 @@ public sealed class ModelDirectoryLock : IDisposable
         try
         {
             // .NET takes the same flock for FileShare.None unless DOTNET_SYSTEM_IO_DISABLEFILELOCKING turns that off.
-            if (!OperatingSystem.IsWindows() && Flock((int)file.SafeFileHandle.DangerousGetHandle(), LockExclusive | LockNonBlocking) != 0)
+            if (HasLibc && Flock((int)file.SafeFileHandle.DangerousGetHandle(), LockExclusive | LockNonBlocking) != 0)
             {
                 file.Dispose();
                 return (null, null);
@@ -71,7 +74,7 @@ public sealed class ModelDirectoryLock : IDisposable
             file.Flush();
             // A run that ends removes the file while it still holds it; whoever opened the file before that locks a
             // file that no longer has the name. Reading the name back tells the two apart.
-            if (!OperatingSystem.IsWindows() && ReadUnlocked(path) != content)
+            if (HasLibc && ReadUnlocked(path) != content)
             {
                 file.Dispose();
                 return (null, null);
@@ -88,7 +91,7 @@ public sealed class ModelDirectoryLock : IDisposable
     /// <summary>Whether <paramref name="path"/> is locked by someone, and the process id written in it.</summary>
     private static (bool Busy, int? Pid) Holder(string path)
     {
-        if (OperatingSystem.IsWindows()) return (File.Exists(path), null);
+        if (!HasLibc) return (File.Exists(path), null);
         int fd = Open(path, ReadOnly);
         if (fd < 0) return (false, null);
         try
@@ -123,6 +126,18 @@ public sealed class ModelDirectoryLock : IDisposable
         var buffer = new byte[256];
         long n = Read(fd, buffer, buffer.Length);
         return n < 0 ? null : Encoding.ASCII.GetString(buffer, 0, (int)n);
+    }
+
+    private static bool CanCallLibc()
+    {
+        try
+        {
+            return Close(-1) == -1;                                              // EBADF: nothing is closed
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Removes the lock file and then lets go of the lock.</summary>

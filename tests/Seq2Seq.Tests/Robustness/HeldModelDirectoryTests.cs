@@ -79,6 +79,29 @@ public class HeldModelDirectoryTests
         Assert.False(File.Exists(dir.LockFile));
     }
 
+    [Fact]
+    public void LmTrainOnADirectoryThatAnotherProcessHoldsIsRefusedWithItsProcessId()
+    {
+        string root = TestPaths.NewTempDir();
+        string yaml = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "configs", "hello_lm.yaml"))
+            .Replace("model_dir: \"models/hello_lm\"", "model_dir: \"hello_lm\"", StringComparison.Ordinal)
+            .Replace("data: \"data/hello.txt\"", $"data: \"{Path.Combine(TestPaths.RepoRoot, "data", "hello.txt")}\"", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(root, "hello_lm.yaml"), yaml);
+        var dir = new ModelDirectory(Path.Combine(root, "hello_lm"));
+
+        using (dir.Hold())
+        {
+            string line = Cli.AssertUserError(Cli.Run(root, "lm", "train", "hello_lm.yaml", "--overwrite"));
+            Assert.Equal($"seq2seq: hello_lm: in use by a training run (process {Environment.ProcessId}); wait for it to finish or stop it", line);
+            Assert.Equal([dir.LockFile], Directory.GetFiles(dir.Path));
+        }
+
+        var (code, _, err) = Cli.Run(root, "lm", "train", "hello_lm.yaml");
+        Assert.True(code == 0, err);
+        Assert.True(File.Exists(dir.LanguageModelWeights));
+        Assert.False(File.Exists(dir.LockFile));
+    }
+
     private static Process StartTrain(string root, string yaml, out List<string> stderr)
     {
         var lines = new List<string>();
