@@ -31,10 +31,10 @@ public class HeldModelDirectoryTests
             Assert.Equal($"seq2seq: {config.ModelDir}: in use by a training run (process {first.Id}); wait for it to finish or stop it", line);
         }
 
-        using (var stop = Process.Start("kill", ["-INT", first.Id.ToString()])) stop.WaitForExit();
-        Assert.True(first.WaitForExit(60_000), "the first run did not stop within 60 s of SIGINT");
+        using (var stop = Process.Start("kill", ["-TERM", first.Id.ToString()])) stop.WaitForExit();
+        Assert.True(first.WaitForExit(60_000), "the first run did not stop within 60 s of SIGTERM");
         first.WaitForExit();
-        Assert.True(first.ExitCode == 130, Text(firstErr));
+        Assert.True(first.ExitCode == 143, Text(firstErr));
         Assert.False(File.Exists(dir.LockFile));                                  // let go on the way out
 
         // Intact: every checkpoint loads, one run's log, one header and one row per validation in metrics.tsv.
