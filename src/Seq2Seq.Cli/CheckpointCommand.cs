@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Seq2Seq.Config;
 using Seq2Seq.Modeling;
-using Seq2Seq.Text;
-using Seq2Seq.Training;
+using Seq2Seq.ModelStore;
 using TorchSharp;
 
 namespace Seq2Seq.Cli;
@@ -23,9 +22,8 @@ internal static class CheckpointCommand
             var dir = new ModelDirectory(parse.GetValue(dirArg)!);
             if (!File.Exists(dir.ConfigFile)) throw new UserErrorException($"{dir.ConfigFile}: missing; is {dir.Path} a model directory?");
             var config = ConfigLoader.Load(dir.ConfigFile);
-            var src = TextTokenizer.Load(config.Subwords.SourceLevel, dir.Path, ModelDirectory.SourcePrefix);
-            var trg = TextTokenizer.Load(config.Subwords.TargetLevel, dir.Path, ModelDirectory.TargetPrefix);
-            var files = Directory.GetFiles(dir.Path, "*.ckpt").OrderBy(f => f, StringComparer.Ordinal).ToList();
+            var (src, trg) = dir.LoadTokenizers(config.Subwords.SourceLevel, config.Subwords.TargetLevel);
+            var files = dir.CheckpointFiles();
             if (files.Count == 0) throw new UserErrorException($"{dir.Path}: no checkpoint");
             TextWriter output = parse.InvocationConfiguration.Output;
             foreach (var file in files)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Seq2Seq.ModelStore;
 using Seq2Seq.Inference;
 
 namespace Seq2Seq.Cli;
@@ -25,7 +26,7 @@ internal sealed class DecodingFlags
     }
 
     /// <summary>Loads the model on the chosen device and sets the thread count and malloc's settings for decoding.</summary>
-    public Translator Load(ParseResult parse, string modelDir, string checkpoint = "best.ckpt")
+    public Translator Load(ParseResult parse, string modelDir, string checkpoint = ModelDirectory.BestCheckpointName)
     {
         MallocSettings.KeepFreedMemoryForDecoding();
         var translator = Translator.Load(modelDir, parse.GetValue(device), checkpoint, parse.GetValue(noFastPaths) ? false : null);

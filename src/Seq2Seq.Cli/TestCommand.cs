@@ -2,6 +2,7 @@ using System.CommandLine;
 using Seq2Seq.Config;
 using Seq2Seq.Data;
 using Seq2Seq.Evaluation;
+using Seq2Seq.ModelStore;
 
 namespace Seq2Seq.Cli;
 
@@ -18,7 +19,7 @@ internal static class TestCommand
         var src = new Option<string?>("--src") { Description = "source file (with --model)" };
         var reference = new Option<string?>("--ref") { Description = "reference file (with --model)" };
         var output = new Option<string?>("--output") { Description = "hypothesis file (default: <model_dir>/<test name>.<beam>.hyp.<trg>)" };
-        var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint file in the model directory", DefaultValueFactory = _ => "best.ckpt" };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint file in the model directory", DefaultValueFactory = _ => ModelDirectory.BestCheckpointName };
         var flags = new DecodingFlags();
         var command = new Command("test", "translate a test set with the configured beam and score it (BLEU, chrF)")
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Seq2Seq.Inference;
+using Seq2Seq.ModelStore;
 
 namespace Seq2Seq.Cli;
 
@@ -146,7 +147,7 @@ internal static class TranslateCommand
             {
                 FileArgument.NotAFolder(path);
                 // A device or stream (/dev/null, /dev/stdout) is written in place; a file through a temporary name.
-                temp = AtomicFile.IsDeviceOrStream(path) ? null : $"{path}.tmp-{Environment.ProcessId}";
+                temp = AtomicFile.IsDeviceOrStream(path) ? null : AtomicFile.TemporaryPath(path);
                 try
                 {
                     stream = temp is null

@@ -8,6 +8,12 @@ namespace Seq2Seq;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Matches the temporary files of <see cref="Write"/>, which a killed process may leave behind.</summary>
+    public const string TemporaryPattern = "*.tmp-*";
+
+    /// <summary>The temporary name this process writes <paramref name="path"/> under before renaming it.</summary>
+    public static string TemporaryPath(string path) => $"{path}.tmp-{Environment.ProcessId}";
+
     /// <summary>
     /// True when <paramref name="path"/> names a device or a process stream rather than a file (it, or the final
     /// target of its links, lies under <c>/dev</c> or <c>/proc</c>): such a path is written in place, never through
@@ -41,7 +47,7 @@ public static class AtomicFile
             write(device);
             return;
         }
-        string temp = $"{path}.tmp-{Environment.ProcessId}";
+        string temp = TemporaryPath(path);
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))

@@ -1,7 +1,7 @@
 using Seq2Seq.Config;
 using Seq2Seq.Modeling;
+using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
-using Seq2Seq.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,7 +46,7 @@ public sealed class CharSampler : IDisposable
     public CharVocabulary Vocabulary { get; }
 
     /// <summary>
-    /// Loads a model directory written by <c>seq2seq lm train</c> (<see cref="CharLanguageModelTrainer"/>): its
+    /// Loads a model directory written by <c>seq2seq lm train</c>: its
     /// config, character vocabulary and weights.
     /// </summary>
     /// <param name="modelDirectory">The model directory.</param>
@@ -56,8 +56,8 @@ public sealed class CharSampler : IDisposable
     {
         var dir = new ModelDirectory(modelDirectory);
         if (!Directory.Exists(dir.Path)) throw new UserErrorException($"{dir.Path}: no such model directory");
-        string vocabularyFile = dir.Combine(CharLanguageModelTrainer.VocabularyFile);
-        string weightsFile = dir.Combine(CharLanguageModelTrainer.WeightsFile);
+        string vocabularyFile = dir.CharVocabularyFile;
+        string weightsFile = dir.LanguageModelWeights;
         foreach (var file in new[] { dir.ConfigFile, vocabularyFile })
         {
             if (!File.Exists(file))

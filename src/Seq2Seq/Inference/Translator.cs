@@ -1,7 +1,7 @@
 using Seq2Seq.Config;
 using Seq2Seq.Modeling;
+using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
-using Seq2Seq.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,17 +51,16 @@ public sealed class Translator : IDisposable
     /// in it). <paramref name="device"/> overrides the config's device, <paramref name="fastPaths"/> its
     /// <c>fast_paths</c> (false: the plain decoder, without the CPU's packed weights).
     /// </summary>
-    public static Translator Load(string modelDirectory, string? device = null, string checkpoint = "best.ckpt", bool? fastPaths = null)
+    public static Translator Load(string modelDirectory, string? device = null, string checkpoint = ModelDirectory.BestCheckpointName, bool? fastPaths = null)
     {
         var dir = new ModelDirectory(modelDirectory);
         if (!Directory.Exists(dir.Path)) throw new UserErrorException($"{dir.Path}: no such model directory");
         if (!File.Exists(dir.ConfigFile)) throw new UserErrorException($"{dir.ConfigFile}: missing; is {dir.Path} a model directory written by 'seq2seq train'?");
         var config = ConfigLoader.Load(dir.ConfigFile);
-        var src = TextTokenizer.Load(config.Subwords.SourceLevel, dir.Path, ModelDirectory.SourcePrefix);
-        var trg = TextTokenizer.Load(config.Subwords.TargetLevel, dir.Path, ModelDirectory.TargetPrefix);
+        var (src, trg) = dir.LoadTokenizers(config.Subwords.SourceLevel, config.Subwords.TargetLevel);
         var dev = ComputeDevice.Resolve(device ?? config.Device);
         var model = new Seq2SeqModel(config.Model, src.VocabSize, trg.VocabSize);
-        string path = dir.Combine(checkpoint);
+        string path = dir.Checkpoint(checkpoint);
         if (!File.Exists(path)) throw new UserErrorException($"{path}: no such checkpoint (training has not validated yet?)");
         Checkpoint.Load(path, model);
         model.to(dev);

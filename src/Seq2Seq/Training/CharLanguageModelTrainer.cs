@@ -3,6 +3,7 @@ using Seq2Seq.Config;
 using Seq2Seq.Data;
 using Seq2Seq.Inference;
 using Seq2Seq.Modeling;
+using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,17 +26,10 @@ public sealed record LanguageModelTrainOptions(bool Overwrite = false, string? D
 /// </summary>
 public sealed class CharLanguageModelTrainer
 {
-    /// <summary>The character vocabulary's file in the model directory.</summary>
-    public const string VocabularyFile = "vocab.json";
-
-    /// <summary>The weights' file in the model directory.</summary>
-    public const string WeightsFile = "model.ckpt";
-
     private readonly LanguageModelConfig config;
     private readonly LanguageModelTrainOptions options;
     private readonly IProgress<TrainingEvent>? progress;
     private readonly ModelDirectory dir;
-    private StreamWriter? log;
 
     /// <summary>Creates a trainer; nothing is read or written until <see cref="Run"/>.</summary>
     public CharLanguageModelTrainer(LanguageModelConfig config, LanguageModelTrainOptions options, IProgress<TrainingEvent>? progress = null)
@@ -55,9 +49,10 @@ public sealed class CharLanguageModelTrainer
     internal Action<int, CharLanguageModelState?, CharLanguageModelState>? StepObserver { get; set; }
 
     /// <summary>Trains until <c>max_steps</c> or <c>max_minutes</c> is reached or <paramref name="cancel"/> fires.</summary>
-    /// <exception cref="UserErrorException">The model directory holds files (without overwrite), the text is unusable, or a file cannot be written.</exception>
+    /// <exception cref="UserErrorException">Another run holds the model directory, it holds files (without overwrite), the text is unusable, or a file cannot be written.</exception>
     public LanguageModelTrainingResult Run(CancellationToken cancel = default)
     {
+        using var directory = new RunDirectory(dir, progress);
         if (dir.HasContent && !options.Overwrite)
             throw new UserErrorException($"{dir.Path}: model directory already holds files; use --overwrite to start over");
         if (config.Threads > 0) set_num_threads(config.Threads);
@@ -74,17 +69,20 @@ public sealed class CharLanguageModelTrainer
                 $"(at least 2{(t.BatchSize > 2 ? $", and one per stream of training.batch_size {t.BatchSize}" : "")})");
         var streams = new CharStreams(ids, t.BatchSize, t.SeqLength);
 
-        PrepareModelDirectory(vocabulary);
-        using var logWriter = OpenLog();
-        log = logWriter;
-        Notice($"{config.Name}: {config.Data}: {ids.Length:N0} characters, {vocabulary.Size} distinct; device {device.type}, {get_num_threads()} thread{(get_num_threads() == 1 ? "" : "s")}, seed {config.Seed}");
-        Notice($"{streams.Batch} stream{(streams.Batch > 1 ? "s" : "")} of {streams.Length:N0} characters, read in {streams.Chunks:N0} chunk{(streams.Chunks > 1 ? "s" : "")} " +
+        // The old run's weights and log go first, so that none of them is paired with the new vocabulary.
+        directory.Open(resume: false, () =>
+        {
+            AtomicFile.WriteAllText(dir.ConfigFile, ConfigLoader.ToYaml(config));
+            vocabulary.Save(dir.CharVocabularyFile);
+        });
+        directory.Notice($"{config.Name}: {config.Data}: {ids.Length:N0} characters, {vocabulary.Size} distinct; device {device.type}, {get_num_threads()} thread{(get_num_threads() == 1 ? "" : "s")}, seed {config.Seed}");
+        directory.Notice($"{streams.Batch} stream{(streams.Batch > 1 ? "s" : "")} of {streams.Length:N0} characters, read in {streams.Chunks:N0} chunk{(streams.Chunks > 1 ? "s" : "")} " +
             $"of up to {streams.SeqLength} a pass{(streams.UnusedPairs > 0 ? $" ({streams.UnusedPairs} characters at the end unused)" : "")}");
 
         using var model = new CharLanguageModel(config.Model, vocabulary.Size);
         model.to(device);
         var m = config.Model;
-        Notice($"model: {m.Layers} × {m.RnnType} {m.Hidden}, {(m.EmbeddingDim > 0 ? $"embedding {m.EmbeddingDim}" : "one-hot input")}, " +
+        directory.Notice($"model: {m.Layers} × {m.RnnType} {m.Hidden}, {(m.EmbeddingDim > 0 ? $"embedding {m.EmbeddingDim}" : "one-hot input")}, " +
             $"{model.ParameterCount():N0} parameters");
         using var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate);
         using var inputs = tensor(streams.Inputs, device: device).view(streams.Batch, streams.Length);   // (B, L)
@@ -146,11 +144,11 @@ public sealed class CharLanguageModelTrainer
                     var report = window.Report(step, ofPass, done, streams.Chunks, clock.Elapsed, Eta(step, clock.Elapsed));
                     lastLoss = report.Loss;
                     progress?.Report(report);
-                    Log($"step {report.Step} pass {report.Pass} loss {report.Loss:F4} ({report.CharactersPerSecond:F0} characters/s)");
+                    directory.Log($"step {report.Step} pass {report.Pass} loss {report.Loss:F4} ({report.CharactersPerSecond:F0} characters/s)");
                 }
                 if (t.SampleFreq > 0 && step % t.SampleFreq == 0 && stop is null)
                 {
-                    ShowSample(sampler, step);
+                    ShowSample(directory, sampler, step);
                     lastSample = step;
                     SaveWeights(model, step, clock.Elapsed);
                 }
@@ -162,11 +160,10 @@ public sealed class CharLanguageModelTrainer
         }
         if (step > 0 && !diverged)
         {
-            if (lastSample != step) ShowSample(sampler, step);
+            if (lastSample != step) ShowSample(directory, sampler, step);
             SaveWeights(model, step, clock.Elapsed);
         }
-        Notice($"stopped: {stop}; {step} step{(step == 1 ? "" : "s")}{(lastLoss is double l ? $", loss {l:F4} per character" : "")}");
-        log = null;
+        directory.Notice($"stopped: {stop}; {step} step{(step == 1 ? "" : "s")}{(lastLoss is double l ? $", loss {l:F4} per character" : "")}");
         return new LanguageModelTrainingResult(stop!, step, lastLoss, interrupted, diverged);
     }
 
@@ -187,72 +184,20 @@ public sealed class CharLanguageModelTrainer
         return fraction > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - Math.Min(1, fraction)) / fraction) : null;
     }
 
-    private void ShowSample(CharSampler sampler, int step)
+    private void ShowSample(RunDirectory directory, CharSampler sampler, int step)
     {
         var t = config.Training;
         if (t.SampleLength == 0) return;
         // A generator of its own (seeded by the run's seed and the step) leaves the training's random draws as they were.
-        string text = sampler.Sample(null, t.SampleLength, t.SampleTemperature, Trainer.DropoutSeed(config.Seed, step, 0));
+        string text = sampler.Sample(null, t.SampleLength, t.SampleTemperature, ShardedStep.DropoutSeed(config.Seed, step, 0));
         progress?.Report(new LanguageModelSample(step, text));
-        Log($"sample at step {step}:\n----\n{text}\n----");
+        directory.Log($"sample at step {step}:\n----\n{text}\n----");
     }
 
     private void SaveWeights(CharLanguageModel model, int step, TimeSpan elapsed)
     {
         var state = new TrainingState { Step = step, LearningRate = config.Training.LearningRate, ElapsedSeconds = elapsed.TotalSeconds };
-        Checkpoint.Save(dir.Combine(WeightsFile), model, state, optimizer: null);
-    }
-
-    /// <summary>
-    /// Creates the model directory (the inputs are known good by now) and writes the resolved config and the
-    /// vocabulary. With overwrite, the old run's weights and log go first, so none of them is paired with the new
-    /// vocabulary.
-    /// </summary>
-    private void PrepareModelDirectory(CharVocabulary vocabulary)
-    {
-        try
-        {
-            Directory.CreateDirectory(dir.Path);
-            foreach (var old in Directory.GetFiles(dir.Path, "*.tmp-*").Concat(Directory.GetFiles(dir.Path, "*.ckpt")).Append(dir.TrainLog))
-                File.Delete(old);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"{dir.Path}: cannot write ({e.Message})", e);
-        }
-        AtomicFile.WriteAllText(dir.ConfigFile, ConfigLoader.ToYaml(config));
-        vocabulary.Save(dir.Combine(VocabularyFile));
-    }
-
-    private StreamWriter OpenLog()
-    {
-        try
-        {
-            return new StreamWriter(dir.TrainLog) { AutoFlush = true };
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"{dir.TrainLog}: cannot write ({e.Message})", e);
-        }
-    }
-
-    private void Notice(string message)
-    {
-        progress?.Report(new TrainingNotice(message));
-        Log(message);
-    }
-
-    private void Log(string line)
-    {
-        if (log is null) return;
-        try
-        {
-            log.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"{dir.TrainLog}: cannot write ({e.Message})", e);
-        }
+        Checkpoint.Save(dir.LanguageModelWeights, model, state, optimizer: null);
     }
 
     /// <summary>Loss and speed since the last report.</summary>

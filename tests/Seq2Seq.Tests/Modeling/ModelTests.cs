@@ -102,7 +102,7 @@ public class ModelTests
         {
             using var scope = torch.NewDisposeScope();
             var logits = model.Forward(batch.Src, batch.SrcLengths, batch.TrgIn);
-            var loss = Trainer.Loss(logits, batch.TrgOut, 0.0) / batch.TrgTokens;
+            var loss = TrainingLoss.Loss(logits, batch.TrgOut, 0.0) / batch.TrgTokens;
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
@@ -131,12 +131,12 @@ public class ModelTests
         Assert.True(batch.TrgTokens > 7, "the batch must span several chunks");
 
         model.zero_grad();
-        var whole = Trainer.BatchLoss(model, batch, 0.1, fastPaths: true);
+        var whole = TrainingLoss.BatchLoss(model, batch, 0.1, fastPaths: true);
         (whole / 3).backward();
         var expected = model.parameters().Select(p => p.grad!.clone()).ToList();
 
         model.zero_grad();
-        var (chunked, _) = Trainer.LossAndGradients(model, batch, 0.1, divisor: 3, fastPaths: true, chunkElements: 3 * 30);   // 3 rows a chunk
+        var (chunked, _) = TrainingLoss.LossAndGradients(model, batch, 0.1, divisor: 3, fastPaths: true, chunkElements: 3 * 30);   // 3 rows a chunk
         Assert.Equal(whole.item<float>(), chunked, tolerance: 1e-5 * whole.item<float>());
         var actual = model.parameters().Select(p => p.grad!).ToList();
         Assert.Equal(expected.Count, actual.Count);
@@ -167,7 +167,7 @@ public class ModelTests
             for (int pass = 0; pass < 2; pass++)
             {
                 using var scope = torch.NewDisposeScope();
-                var batchLoss = Trainer.BatchLoss(model, batch, 0.1, fastPaths: unrolled);
+                var batchLoss = TrainingLoss.BatchLoss(model, batch, 0.1, fastPaths: unrolled);
                 batchLoss.backward();
                 loss += batchLoss.item<float>();
             }

@@ -2,6 +2,7 @@ using Seq2Seq.Config;
 using Seq2Seq.Data;
 using Seq2Seq.Inference;
 using Seq2Seq.Modeling;
+using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
 using Seq2Seq.Training;
 using TorchSharp;
@@ -92,7 +93,7 @@ public class VariantTests
         for (int step = 0; step < steps; step++)
         {
             using var scope = NewDisposeScope();
-            var loss = Trainer.BatchLoss(model, batch, 0.0) / batch.TrgTokens;
+            var loss = TrainingLoss.BatchLoss(model, batch, 0.0) / batch.TrgTokens;
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

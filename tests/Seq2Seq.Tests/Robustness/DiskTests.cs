@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Seq2Seq.ModelStore;
 using Seq2Seq.Training;
 
 namespace Seq2Seq.Tests.Robustness;

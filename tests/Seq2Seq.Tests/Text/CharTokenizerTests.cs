@@ -1,3 +1,4 @@
+using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
 
 namespace Seq2Seq.Tests.Text;

@@ -1,4 +1,5 @@
 using Seq2Seq.Data;
+using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
 
 namespace Seq2Seq.Tests.Text;

@@ -33,7 +33,7 @@ public class ShardGradientTests
         {
             model.zero_grad();
             foreach (var shard in order)
-                Trainer.LossAndGradients(model, shard, labelSmoothing: 0.1, divisor: 50, fastPaths: true, chunkElements: 3 * 60); // 3 rows a chunk
+                TrainingLoss.LossAndGradients(model, shard, labelSmoothing: 0.1, divisor: 50, fastPaths: true, chunkElements: 3 * 60); // 3 rows a chunk
             return [.. model.named_parameters().Select(p => (p.name, p.parameter.grad!.clone()))];
         }
         var forward = Gradients(first, second);
