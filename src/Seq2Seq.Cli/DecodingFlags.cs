@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Seq2Seq.ModelStore;
 using Seq2Seq.Inference;
+using Seq2Seq.ModelStore;
 
 namespace Seq2Seq.Cli;
 
