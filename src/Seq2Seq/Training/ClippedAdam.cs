@@ -14,7 +14,7 @@ namespace Seq2Seq.Training;
 /// Why: the update is a string of element-wise passes over every parameter (scale the gradient, two moving
 /// averages, a square root, a division, the step), 12 million floats each at the reference's sizes. TorchSharp's
 /// step makes each pass over a whole tensor and allocates two parameter-sized temporaries per tensor, on the one
-/// calling thread: about 35 ms a batch, 7% of training. Here the parameters are cut into slices of
+/// calling thread (docs/performance.md, "What makes it fast", has its share of a step). Here the parameters are cut into slices of
 /// <see cref="SliceElements"/>, each slice's passes run while its five arrays sit in the cache, and the slices are
 /// shared out among the worker threads; the norms that clipping needs are likewise taken on the workers.
 /// </para>
