@@ -57,7 +57,7 @@ public sealed class Translator : IDisposable
         var config = ConfigLoader.Load(dir.ConfigFile);
         var src = TextTokenizer.Load(config.Subwords.SourceLevel, dir.Path, ModelDirectory.SourcePrefix);
         var trg = TextTokenizer.Load(config.Subwords.TargetLevel, dir.Path, ModelDirectory.TargetPrefix);
-        var dev = ComputeDevice.Resolve(device ?? config.Device);
+        var dev = ComputeDevice.Resolve(device ?? config.Device.YamlName());
         var model = new Seq2SeqModel(config.Model, src.VocabSize, trg.VocabSize);
         string path = dir.Combine(checkpoint);
         if (!File.Exists(path)) throw new UserErrorException($"{path}: no such checkpoint (training has not validated yet?)");

@@ -45,7 +45,7 @@ public sealed class Trainer
     {
         CheckModelDirectory();
         if (config.Threads > 0) set_num_threads(config.Threads);
-        var device = ComputeDevice.Resolve(options.Device ?? config.Device);
+        var device = ComputeDevice.Resolve(options.Device ?? config.Device.YamlName());
         random.manual_seed(config.Seed);
 
         // Everything that can be wrong with the inputs is found before the model directory is created or touched.
@@ -94,7 +94,7 @@ public sealed class Trainer
         }
         Notice($"model: {model.ParameterCount():N0} parameters");
 
-        var sampler = new BatchSampler(trainSet.Source, trainSet.Target, t.BatchSize, t.BatchType == "tokens", config.Seed);
+        var sampler = new BatchSampler(trainSet.Source, trainSet.Target, t.BatchSize, t.BatchType == BatchType.Tokens, config.Seed);
         var run = new RunState(state, Stopwatch.StartNew());
         int badInARow = 0;
         int lastValidated = options.Resume ? state.Step : -1;
@@ -426,7 +426,7 @@ public sealed class Trainer
         var sw = Stopwatch.StartNew();
         var t = config.Training;
         var (loss, bleu) = Evaluate(model, devSet, dev, trgTok, device, config.Testing, workers);
-        double score = t.EvalMetric == "loss" ? -loss : bleu;
+        double score = t.EvalMetric == EvalMetric.Loss ? -loss : bleu;
         var s = run.State;
         bool finite = double.IsFinite(loss) && double.IsFinite(score);
         bool isBest = finite && (s.BestScore is null || score > s.BestScore.Value);
@@ -542,7 +542,7 @@ public sealed class Trainer
     }
 
     private string ScoreText(double score) =>
-        config.Training.EvalMetric == "loss" ? $"dev loss {-score:F4}" : $"dev BLEU {score:F2}";
+        config.Training.EvalMetric == EvalMetric.Loss ? $"dev loss {-score:F4}" : $"dev BLEU {score:F2}";
 
     private void Notice(string message, bool warning = false)
     {

@@ -44,7 +44,7 @@ public class ConfigLoaderTests
         Assert.Equal(defaults.Training.Betas, c.Training.Betas);
         Assert.Equal(defaults.Training with { Betas = c.Training.Betas }, c.Training);
         Assert.Equal(50, c.Data.MaxLength);
-        Assert.Equal("cpu", c.Device);
+        Assert.Equal(DeviceChoice.Cpu, c.Device);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class ConfigLoaderTests
             testing:
             """, "x.yaml");
         Assert.Equal(7, c.Seed);
-        Assert.Equal("auto", c.Device);
+        Assert.Equal(DeviceChoice.Auto, c.Device);
         Assert.False(c.Model.Bidirectional);
         Assert.Equal(0.25, c.Model.Dropout);
         Assert.Equal([0.9, 0.98], c.Training.Betas);
@@ -216,7 +216,7 @@ public class ConfigLoaderTests
             Name = "a name: with colon",
             ModelDir = "models/x y",
             Seed = 42,
-            Device = "auto",
+            Device = DeviceChoice.Auto,
             Data = new DataConfig { Train = "t", Dev = "d", Test = "null", Src = "fr", Trg = "en", Lowercase = true },
             Model = new ModelConfig { Dropout = 0.1, Bidirectional = false },
             Training = new TrainingConfig { Betas = [0.85, 0.98], MinLr = 1e-7, LearningRate = 3e-4, MaxMinutes = 2.5 },

@@ -1,3 +1,4 @@
+using Seq2Seq.Config;
 using Seq2Seq.Data;
 using Seq2Seq.Inference;
 using Seq2Seq.Text;

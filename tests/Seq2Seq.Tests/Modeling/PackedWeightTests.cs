@@ -46,11 +46,11 @@ public class PackedWeightTests
     }
 
     [SkippableTheory]
-    [InlineData("gru", true, Decoder.MaxTokenGatesBytes)]
-    [InlineData("gru", false, Decoder.MaxTokenGatesBytes)] // the token table alone gives the input gates
-    [InlineData("gru", true, 0)]                           // no table: the packed input product of the embeddings
-    [InlineData("lstm", true, Decoder.MaxTokenGatesBytes)]
-    public void APackedDecoderStepGivesTheSameStateAndScores(string rnnType, bool inputFeeding, long maxTokenGatesBytes)
+    [InlineData(RnnType.Gru, true, Decoder.MaxTokenGatesBytes)]
+    [InlineData(RnnType.Gru, false, Decoder.MaxTokenGatesBytes)] // the token table alone gives the input gates
+    [InlineData(RnnType.Gru, true, 0)]                           // no table: the packed input product of the embeddings
+    [InlineData(RnnType.Lstm, true, Decoder.MaxTokenGatesBytes)]
+    public void APackedDecoderStepGivesTheSameStateAndScores(RnnType rnnType, bool inputFeeding, long maxTokenGatesBytes)
     {
         Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
         torch.random.manual_seed(7);
@@ -82,7 +82,7 @@ public class PackedWeightTests
         (DecoderState State, Tensor Logits) packed;
         using (model.Decoder.PackForDecoding(rows: 3, maxTokenGatesBytes))
         {
-            Assert.Equal(rnnType == "gru" && maxTokenGatesBytes > 0, model.Decoder.HasTokenGates);
+            Assert.Equal(rnnType == RnnType.Gru && maxTokenGatesBytes > 0, model.Decoder.HasTokenGates);
             packed = Step(state);
             var second = Step(packed.State);                                    // the attentional vector fed back
             var plainSecond = PlainStep(model, y, plain, source);
