@@ -262,6 +262,12 @@ public sealed record TestingConfig
     [Range(From = 0)]
     public double Alpha { get; init; } = 1.0;
 
+    /// <summary>
+    /// Beam search also follows the greedy path and keeps it in the beam, so the greedy output is always among the
+    /// final hypotheses; false (the default) is textbook beam search (docs/translation.md, "Keeping the greedy path").
+    /// </summary>
+    public bool KeepGreedyPath { get; init; }
+
     /// <summary>Sentences per decoding batch.</summary>
     [Range(Above = 0)]
     public int BatchSize { get; init; } = 32;

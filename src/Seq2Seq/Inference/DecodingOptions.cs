@@ -42,9 +42,9 @@ public sealed record DecodingOptions
     /// <summary>
     /// Beam search keeps the greedy path in the beam (it replaces the K-th candidate when it falls out), so the
     /// greedy output is always among the final hypotheses: with <see cref="Alpha"/> = 0 beam search never returns
-    /// a less probable output than greedy search. Set false for textbook beam search.
+    /// a less probable output than greedy search. False (the default) is textbook beam search.
     /// </summary>
-    public bool KeepGreedyPath { get; init; } = true;
+    public bool KeepGreedyPath { get; init; }
 
     /// <summary>Return attention weights with each hypothesis (needed for alignments).</summary>
     public bool KeepAttention { get; init; }

@@ -72,6 +72,7 @@ public sealed class Translator : IDisposable
     {
         BeamSize = Config.Testing.BeamSize,
         Alpha = Config.Testing.Alpha,
+        KeepGreedyPath = Config.Testing.KeepGreedyPath,
         BatchSize = Config.Testing.BatchSize,
         MaxLengthRatio = Config.Testing.MaxLengthRatio,
         MaxLengthOffset = Config.Testing.MaxLengthOffset,

@@ -236,6 +236,19 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void KeepGreedyPathIsOffUnlessSetAndRoundTrips()
+    {
+        Assert.False(ConfigLoader.Parse(Minimal, "x.yaml").Testing.KeepGreedyPath);
+        var c = ConfigLoader.Parse(Minimal + "testing:\n  keep_greedy_path: true\n", "x.yaml");
+        Assert.True(c.Testing.KeepGreedyPath);
+        var yaml = ConfigLoader.ToYaml(c);
+        Assert.Contains("\n  keep_greedy_path: true\n", yaml);
+        Assert.Equal(c.Testing, ConfigLoader.Parse(yaml, "config.yaml").Testing);
+        Assert.Equal("configs/x.yaml:8: testing.keep_greedy_path: expected true or false, got 'maybe'",
+            Error(Minimal + "testing:\n  keep_greedy_path: maybe\n"));
+    }
+
+    [Fact]
     public void ToYamlWritesEveryProperty()
     {
         var yaml = ConfigLoader.ToYaml(ConfigLoader.Parse(Minimal, "x.yaml"));
