@@ -187,6 +187,19 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void EachDeclaredRangeStatesItsRule()
+    {
+        Assert.Equal("configs/x.yaml:8: training.decrease_factor: must be in (0, 1], got 0.0",
+            Error(Minimal + "training:\n  decrease_factor: 0\n"));
+        Assert.Equal("configs/x.yaml:8: training.decrease_factor: must be in (0, 1], got 1.5",
+            Error(Minimal + "training:\n  decrease_factor: 1.5\n"));
+        Assert.Equal(1.0, ConfigLoader.Parse(Minimal + "training:\n  decrease_factor: 1\n", "x.yaml").Training.DecreaseFactor);
+        Assert.Equal("configs/x.yaml:7: threads: must be 0 or more, got -1", Error(Minimal + "threads: -1\n"));
+        Assert.Equal("configs/x.yaml:8: testing.max_length_offset: must be 0 or more, got -2",
+            Error(Minimal + "testing:\n  max_length_offset: -2\n"));
+    }
+
+    [Fact]
     public void BetasAreTwoNumbersInTheUnitInterval()
     {
         Assert.Equal("configs/x.yaml:8: training.betas: expected two numbers in [0, 1), got [0.9]",
