@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Seq2Seq.Config;
 using Seq2Seq.Inference;
 using Seq2Seq.ModelStore;
 
@@ -9,6 +10,7 @@ internal sealed class DecodingFlags
 {
     public Option<int?> Beam { get; } = new("--beam") { Description = "beam size; 1 = greedy (default: the config's testing.beam_size)" };
     private readonly Option<double?> alpha = new("--alpha") { Description = "GNMT length penalty exponent for beam search; 0 = none (default: testing.alpha)" };
+    private readonly Option<bool?> keepGreedyPath = new("--keep-greedy-path") { Description = "beam search keeps the greedy path in the beam; --keep-greedy-path false: textbook beam search (default: testing.keep_greedy_path)" };
     private readonly Option<int?> batchSize = new("--batch-size") { Description = "batch size in --batch-type units (default: testing.batch_size)" };
     private readonly Option<string> batchType = new("--batch-type") { Description = "sentences or tokens (padded source subwords)", DefaultValueFactory = _ => "sentences" };
     private readonly Option<double?> ratio = new("--max-length-ratio") { Description = "output limit = ratio × source subwords + offset (default: testing.max_length_ratio)" };
@@ -21,7 +23,7 @@ internal sealed class DecodingFlags
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Beam, alpha, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads, noFastPaths })
+        foreach (Option o in new Option[] { Beam, alpha, keepGreedyPath, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads, noFastPaths })
             command.Options.Add(o);
     }
 
@@ -41,6 +43,7 @@ internal sealed class DecodingFlags
         var o = translator.DefaultOptions;
         if (parse.GetValue(Beam) is int b) o = o with { BeamSize = b };
         if (parse.GetValue(alpha) is double a) o = o with { Alpha = a };
+        if (parse.GetValue(keepGreedyPath) is bool k) o = o with { KeepGreedyPath = k };
         if (parse.GetValue(batchSize) is int n) o = o with { BatchSize = n };
         o = o with
         {

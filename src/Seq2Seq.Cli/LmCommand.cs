@@ -26,7 +26,7 @@ internal static class LmCommand
             string path = parse.GetValue(config)!;
             var cfg = ConfigLoader.LoadLanguageModel(FileArgument.Existing(path, "config"));
             ConfigLoader.CheckTextFile(cfg, path);
-            ComputeDevice.Resolve(parse.GetValue(device) ?? cfg.Device);
+            ComputeDevice.Resolve(parse.GetValue(device) ?? cfg.Device.YamlName());
             using var signals = new StopSignals("stopping after this step (saving the weights)...");
             var trainer = new CharLanguageModelTrainer(cfg, new LanguageModelTrainOptions(parse.GetValue(overwrite), parse.GetValue(device)),
                 new LanguageModelDisplay(Console.Error));

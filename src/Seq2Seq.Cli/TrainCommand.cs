@@ -24,7 +24,7 @@ internal static class TrainCommand
             // Missing corpus files are reported with the config line that names them, before anything is created.
             ConfigLoader.CheckFiles(cfg, path);
             // So is a device that cannot be used (no GPU, CPU-only build, native libraries that do not load).
-            ComputeDevice.Resolve(parse.GetValue(device) ?? cfg.Device);
+            ComputeDevice.Resolve(parse.GetValue(device) ?? cfg.Device.YamlName());
             using var signals = new StopSignals("stopping after this batch (saving last.ckpt)...");
             var display = new TrainingDisplay(Console.Error);
             var trainer = new Trainer(cfg, new TrainOptions(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(device),

@@ -1,36 +1,9 @@
 namespace Seq2Seq.Config;
 
 // The character language model's schema (LanguageModelConfig), read and checked by the same machinery as the
-// translation configs: the same YAML reading, key binding, line numbers, "did you mean" and range rules.
+// translation configs: the same YAML reading, key binding, line numbers, "did you mean" and declared rules.
 public static partial class ConfigLoader
 {
-    private static readonly string[] LanguageModelRequiredKeys = ["model_dir", "data"];
-
-    private static readonly Dictionary<string, string[]> LanguageModelChoices = new()
-    {
-        ["device"] = ["cpu", "cuda", "auto"],
-        ["model.rnn_type"] = ["gru", "lstm", "rnn"],
-    };
-
-    private static readonly Dictionary<string, Check> LanguageModelRanges = new()
-    {
-        ["threads"] = Check.NonNegative,
-        ["model.hidden"] = Check.Positive,
-        ["model.layers"] = Check.Positive,
-        ["model.embedding_dim"] = Check.NonNegative,
-        ["model.dropout"] = Check.UnitHalfOpen,
-        ["training.seq_length"] = Check.Positive,
-        ["training.batch_size"] = Check.Positive,
-        ["training.learning_rate"] = Check.Positive,
-        ["training.clip_grad_norm"] = Check.NonNegative,
-        ["training.max_steps"] = Check.NonNegative,
-        ["training.max_minutes"] = Check.NonNegative,
-        ["training.logging_freq"] = Check.Positive,
-        ["training.sample_freq"] = Check.NonNegative,
-        ["training.sample_length"] = Check.NonNegative,
-        ["training.sample_temperature"] = Check.NonNegative,
-    };
-
     /// <summary>Reads and validates a character language model config (<c>seq2seq lm train</c>).</summary>
     /// <param name="path">The YAML file; it is named as given in error messages.</param>
     /// <returns>The config, with defaults for every omitted key.</returns>
@@ -44,20 +17,18 @@ public static partial class ConfigLoader
     /// <exception cref="UserErrorException">The text is not valid YAML or breaks the schema.</exception>
     public static LanguageModelConfig ParseLanguageModel(string yaml, string fileName)
     {
-        var root = ReadRoot(yaml, fileName);
-        var lines = new Dictionary<string, int>();
-        var config = (LanguageModelConfig)Bind(typeof(LanguageModelConfig), root, "", fileName, lines, typeof(LanguageModelConfig));
-        CheckRules(config, fileName, lines, LanguageModelRequiredKeys, LanguageModelChoices, LanguageModelRanges);
+        var binder = new ConfigBinder(fileName);
+        var config = binder.Read<LanguageModelConfig>(yaml);
         var t = config.Training;
         // Adam's first step is learning_rate / (1 - 0.9), computed in float32: beyond its range libtorch throws.
         if (t.LearningRate / (1 - 0.9) > float.MaxValue)
         {
-            throw new UserErrorException($"{At(fileName, lines, "training.learning_rate")}: {Format(t.LearningRate)} is too large " +
+            throw new UserErrorException($"{binder.At("training.learning_rate")}: {ConfigWriter.Format(t.LearningRate)} is too large " +
                 "(Adam's first step, 10 × learning_rate, must fit in a float32)");
         }
         if (t.MaxSteps == 0 && t.MaxMinutes == 0)
         {
-            throw new UserErrorException($"{At(fileName, lines, "training.max_steps")}: training would never stop: set max_steps or max_minutes");
+            throw new UserErrorException($"{binder.At("training.max_steps")}: training would never stop: set max_steps or max_minutes");
         }
         return config;
     }
@@ -72,7 +43,7 @@ public static partial class ConfigLoader
         ArgumentNullException.ThrowIfNull(config);
         if (!File.Exists(Path.Combine(baseDirectory ?? Directory.GetCurrentDirectory(), config.Data)))
         {
-            throw new UserErrorException($"{Where(path, FindLine(path, "data"))}data: no file {config.Data}");
+            throw new UserErrorException($"{ConfigBinder.Where(path, "data")}data: no file {config.Data}");
         }
     }
 
@@ -85,6 +56,6 @@ public static partial class ConfigLoader
     public static string ToYaml(LanguageModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return WriteYaml(config);
+        return ConfigWriter.Write(config);
     }
 }

@@ -11,7 +11,7 @@ namespace Seq2Seq.Inference;
 /// hypothesis keeps its slot, extending only with a zero-cost no-op, until better candidates push it
 /// out; a sentence is done when all its slots are finished or at its length limit. The encoder output,
 /// keys and mask are expanded to the beams once; states follow their beams by index selection.
-/// <para>With <c>keepGreedy</c> (the default of <see cref="DecodingOptions.KeepGreedyPath"/>), the search also
+/// <para>With <c>keepGreedy</c> (<see cref="DecodingOptions.KeepGreedyPath"/>; off by default), the search also
 /// follows the greedy path (the most likely token after the greedy prefix, which is what
 /// <see cref="GreedySearch"/> outputs): when that candidate falls out of a sentence's top K, it takes the place of
 /// the K-th. The greedy hypothesis therefore always reaches the end of the search, and with α = 0 the best beam
@@ -26,7 +26,7 @@ public static class BeamSearch
     /// <paramref name="stepper"/> (the plain <see cref="DecoderStepper"/> when null).
     /// </summary>
     public static List<List<Hypothesis>> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths,
-        int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false, bool keepGreedy = true,
+        int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false, bool keepGreedy = false,
         DecoderStepper? stepper = null)
     {
         if (nBest > beamSize) throw new ArgumentException($"nBest ({nBest}) cannot exceed the beam size ({beamSize})");

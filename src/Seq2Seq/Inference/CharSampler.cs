@@ -66,7 +66,7 @@ public sealed class CharSampler : IDisposable
         var config = ConfigLoader.LoadLanguageModel(dir.ConfigFile);
         var vocabulary = CharVocabulary.Load(vocabularyFile);
         if (!File.Exists(weightsFile)) throw new UserErrorException($"{weightsFile}: missing (training stopped before it saved the weights?)");
-        var target = ComputeDevice.Resolve(device ?? config.Device);
+        var target = ComputeDevice.Resolve(device ?? config.Device.YamlName());
         var model = new CharLanguageModel(config.Model, vocabulary.Size);
         try
         {

@@ -58,7 +58,7 @@ public sealed class Translator : IDisposable
         if (!File.Exists(dir.ConfigFile)) throw new UserErrorException($"{dir.ConfigFile}: missing; is {dir.Path} a model directory written by 'seq2seq train'?");
         var config = ConfigLoader.Load(dir.ConfigFile);
         var (src, trg) = dir.LoadTokenizers(config.Subwords.SourceLevel, config.Subwords.TargetLevel);
-        var dev = ComputeDevice.Resolve(device ?? config.Device);
+        var dev = ComputeDevice.Resolve(device ?? config.Device.YamlName());
         var model = new Seq2SeqModel(config.Model, src.VocabSize, trg.VocabSize);
         string path = dir.Checkpoint(checkpoint);
         if (!File.Exists(path)) throw new UserErrorException($"{path}: no such checkpoint (training has not validated yet?)");
@@ -73,6 +73,7 @@ public sealed class Translator : IDisposable
     {
         BeamSize = Config.Testing.BeamSize,
         Alpha = Config.Testing.Alpha,
+        KeepGreedyPath = Config.Testing.KeepGreedyPath,
         BatchSize = Config.Testing.BatchSize,
         MaxLengthRatio = Config.Testing.MaxLengthRatio,
         MaxLengthOffset = Config.Testing.MaxLengthOffset,

@@ -21,13 +21,13 @@ public abstract class Attention : nn.Module
     /// <exception cref="UserErrorException">The kind is unknown, or <c>luong_dot</c> with different sizes.</exception>
     public static Attention? Create(ModelConfig config, long keySize, long querySize) => config.Attention switch
     {
-        "bahdanau" => new BahdanauAttention(keySize, querySize, config.AttentionDim),
-        "luong_general" => new LuongAttention(keySize, querySize, general: true),
-        "luong_dot" when keySize == querySize => new LuongAttention(keySize, querySize, general: false),
-        "luong_dot" => throw new UserErrorException(
+        AttentionType.Bahdanau => new BahdanauAttention(keySize, querySize, config.AttentionDim),
+        AttentionType.LuongGeneral => new LuongAttention(keySize, querySize, general: true),
+        AttentionType.LuongDot when keySize == querySize => new LuongAttention(keySize, querySize, general: false),
+        AttentionType.LuongDot => throw new UserErrorException(
             $"model.attention: luong_dot scores h_t·enc_s, so model.decoder_hidden ({querySize}) must equal the encoder's output size ({keySize}); " +
             "use luong_general, or change the sizes"),
-        "none" => null,
+        AttentionType.None => null,
         var other => throw new UserErrorException($"model.attention: unknown value '{other}'"),
     };
 

@@ -36,9 +36,9 @@ public sealed class CharLanguageModel : nn.Module<Tensor, CharLanguageModelState
         double between = shape.Layers > 1 ? shape.Dropout : 0.0;                 // libtorch's dropout between stacked layers
         rnn = shape.RnnType switch
         {
-            "gru" => nn.GRU(input, shape.Hidden, numLayers: shape.Layers, batchFirst: true, dropout: between),
-            "lstm" => nn.LSTM(input, shape.Hidden, numLayers: shape.Layers, batchFirst: true, dropout: between),
-            "rnn" => nn.RNN(input, shape.Hidden, numLayers: shape.Layers, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true, dropout: between),
+            RnnType.Gru => nn.GRU(input, shape.Hidden, numLayers: shape.Layers, batchFirst: true, dropout: between),
+            RnnType.Lstm => nn.LSTM(input, shape.Hidden, numLayers: shape.Layers, batchFirst: true, dropout: between),
+            RnnType.Rnn => nn.RNN(input, shape.Hidden, numLayers: shape.Layers, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true, dropout: between),
             _ => throw new ArgumentException($"unknown rnn_type '{shape.RnnType}'", nameof(shape)),
         };
         dropout = nn.Dropout(shape.Dropout);

@@ -56,9 +56,9 @@ public sealed class Decoder : nn.Module
         bridge = nn.Linear(encoderSize, hidden);
         switch (config.RnnType)
         {
-            case "gru": cell = nn.GRUCell(inputSize, hidden); break;
-            case "rnn": cell = nn.RNNCell(inputSize, hidden, nn.NonLinearities.Tanh); break;
-            case "lstm":
+            case RnnType.Gru: cell = nn.GRUCell(inputSize, hidden); break;
+            case RnnType.Rnn: cell = nn.RNNCell(inputSize, hidden, nn.NonLinearities.Tanh); break;
+            case RnnType.Lstm:
                 cellBridge = nn.Linear(encoderSize, hidden);
                 lstmCell = nn.LSTMCell(inputSize, hidden);
                 break;

@@ -1,3 +1,4 @@
+using Seq2Seq.Config;
 using Seq2Seq.Text;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -20,16 +21,16 @@ public sealed class Encoder : nn.Module<Tensor, Tensor, EncoderOutput>
 
     /// <summary>Builds the encoder; <paramref name="rnnType"/> is <c>gru</c>, <c>lstm</c> or <c>rnn</c> (tanh).</summary>
     public Encoder(long vocabSize, long embeddingDim, long hidden, long layers, bool bidirectional, double dropoutRate,
-        string rnnType = "gru") : base(nameof(Encoder))
+        RnnType rnnType = RnnType.Gru) : base(nameof(Encoder))
     {
         embed = nn.Embedding(vocabSize, embeddingDim, padding_idx: SubwordTokenizer.PadId);
         dropout = new SeededDropout(dropoutRate);
         double between = layers > 1 ? dropoutRate : 0.0;
         rnn = rnnType switch
         {
-            "gru" => nn.GRU(embeddingDim, hidden, numLayers: layers, batchFirst: true, bidirectional: bidirectional, dropout: between),
-            "lstm" => nn.LSTM(embeddingDim, hidden, numLayers: layers, batchFirst: true, bidirectional: bidirectional, dropout: between),
-            "rnn" => nn.RNN(embeddingDim, hidden, numLayers: layers, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true,
+            RnnType.Gru => nn.GRU(embeddingDim, hidden, numLayers: layers, batchFirst: true, bidirectional: bidirectional, dropout: between),
+            RnnType.Lstm => nn.LSTM(embeddingDim, hidden, numLayers: layers, batchFirst: true, bidirectional: bidirectional, dropout: between),
+            RnnType.Rnn => nn.RNN(embeddingDim, hidden, numLayers: layers, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true,
                 bidirectional: bidirectional, dropout: between),
             _ => throw new UserErrorException($"model.rnn_type: unknown value '{rnnType}'"),
         };

@@ -106,16 +106,6 @@ public abstract class TextTokenizer
         _ => throw new ArgumentOutOfRangeException(nameof(level), level, "unknown token level"),
     };
 
-    /// <summary>The level named <paramref name="name"/> in a config (<c>bpe</c>, <c>char</c> or <c>word</c>).</summary>
-    /// <exception cref="ArgumentException">Any other name.</exception>
-    public static TokenLevel ParseLevel(string name) => name switch
-    {
-        "bpe" => TokenLevel.Bpe,
-        "char" => TokenLevel.Char,
-        "word" => TokenLevel.Word,
-        _ => throw new ArgumentException($"unknown token level '{name}' (expected bpe, char or word)", nameof(name)),
-    };
-
     /// <summary>
     /// Learns a tokenizer of <paramref name="level"/> from training text. For BPE, <paramref name="vocabSize"/> is
     /// the wanted size and <paramref name="minFrequency"/> the smallest pair count worth a merge; for characters and

@@ -56,7 +56,7 @@ public sealed class CharLanguageModelTrainer
         if (dir.HasContent && !options.Overwrite)
             throw new UserErrorException($"{dir.Path}: model directory already holds files; use --overwrite to start over");
         if (config.Threads > 0) set_num_threads(config.Threads);
-        var device = ComputeDevice.Resolve(options.Device ?? config.Device);
+        var device = ComputeDevice.Resolve(options.Device ?? config.Device.YamlName());
         random.manual_seed(config.Seed);
 
         // Everything that can be wrong with the text is found before the model directory is created or touched.
@@ -82,7 +82,7 @@ public sealed class CharLanguageModelTrainer
         using var model = new CharLanguageModel(config.Model, vocabulary.Size);
         model.to(device);
         var m = config.Model;
-        directory.Notice($"model: {m.Layers} × {m.RnnType} {m.Hidden}, {(m.EmbeddingDim > 0 ? $"embedding {m.EmbeddingDim}" : "one-hot input")}, " +
+        directory.Notice($"model: {m.Layers} × {m.RnnType.YamlName()} {m.Hidden}, {(m.EmbeddingDim > 0 ? $"embedding {m.EmbeddingDim}" : "one-hot input")}, " +
             $"{model.ParameterCount():N0} parameters");
         using var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate);
         using var inputs = tensor(streams.Inputs, device: device).view(streams.Batch, streams.Length);   // (B, L)

@@ -1,3 +1,4 @@
+using Seq2Seq.Config;
 using Seq2Seq.ModelStore;
 
 namespace Seq2Seq.Training;
@@ -11,13 +12,13 @@ public readonly record struct DevScores(double Loss, double Bleu)
     public double Perplexity => Math.Exp(Loss);
 
     /// <summary>The score that picks the best checkpoint and drives the schedule; higher is better, so the loss is negated.</summary>
-    public double Score(string evalMetric) => evalMetric == "loss" ? -Loss : Bleu;
+    public double Score(EvalMetric evalMetric) => evalMetric == EvalMetric.Loss ? -Loss : Bleu;
 
     /// <summary>
     /// Whether these scores beat the best of <paramref name="state"/> under <paramref name="evalMetric"/> (the first
     /// validation always does); a loss or score that is not a finite number never does.
     /// </summary>
-    public bool Improves(TrainingState state, string evalMetric)
+    public bool Improves(TrainingState state, EvalMetric evalMetric)
     {
         double score = Score(evalMetric);
         return double.IsFinite(Loss) && double.IsFinite(score) && (state.BestScore is null || score > state.BestScore.Value);

@@ -38,13 +38,13 @@ public sealed class Trainer
         using var directory = new RunDirectory(dir, progress);
         CheckModelDirectory();
         if (config.Threads > 0) set_num_threads(config.Threads);
-        var device = ComputeDevice.Resolve(options.Device ?? config.Device);
+        var device = ComputeDevice.Resolve(options.Device ?? config.Device.YamlName());
         random.manual_seed(config.Seed);
         var data = TrainingData.Prepare(config, options.Resume, directory, device);
         directory.Open(options.Resume, () => dir.SaveTokenizers(data.Source, data.Target));
         var (model, optimizer, state) = Start(directory, data, device);
         var t = config.Training;
-        var sampler = new BatchSampler(data.Train.Source, data.Train.Target, t.BatchSize, t.BatchType == "tokens", config.Seed);
+        var sampler = new BatchSampler(data.Train.Source, data.Train.Target, t.BatchSize, t.BatchType == BatchType.Tokens, config.Seed);
         var run = new RunState(state);
         using var workers = new WorkerThreads(device.type == DeviceType.CPU ? get_num_threads() : 1);
         var step = new ShardedStep(model, optimizer, data.Train, workers, device, config.Seed, t.LabelSmoothing, t.ClipGradNorm, options.FastPaths ?? config.FastPaths);
@@ -202,5 +202,5 @@ public sealed class Trainer
     }
 
     private string ScoreText(double score) =>
-        config.Training.EvalMetric == "loss" ? $"dev loss {-score:F4}" : $"dev BLEU {score:F2}";
+        config.Training.EvalMetric == EvalMetric.Loss ? $"dev loss {-score:F4}" : $"dev BLEU {score:F2}";
 }

@@ -44,7 +44,7 @@ public class ConfigLoaderTests
         Assert.Equal(defaults.Training.Betas, c.Training.Betas);
         Assert.Equal(defaults.Training with { Betas = c.Training.Betas }, c.Training);
         Assert.Equal(50, c.Data.MaxLength);
-        Assert.Equal("cpu", c.Device);
+        Assert.Equal(DeviceChoice.Cpu, c.Device);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class ConfigLoaderTests
             testing:
             """, "x.yaml");
         Assert.Equal(7, c.Seed);
-        Assert.Equal("auto", c.Device);
+        Assert.Equal(DeviceChoice.Auto, c.Device);
         Assert.False(c.Model.Bidirectional);
         Assert.Equal(0.25, c.Model.Dropout);
         Assert.Equal([0.9, 0.98], c.Training.Betas);
@@ -187,6 +187,19 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void EachDeclaredRangeStatesItsRule()
+    {
+        Assert.Equal("configs/x.yaml:8: training.decrease_factor: must be in (0, 1], got 0.0",
+            Error(Minimal + "training:\n  decrease_factor: 0\n"));
+        Assert.Equal("configs/x.yaml:8: training.decrease_factor: must be in (0, 1], got 1.5",
+            Error(Minimal + "training:\n  decrease_factor: 1.5\n"));
+        Assert.Equal(1.0, ConfigLoader.Parse(Minimal + "training:\n  decrease_factor: 1\n", "x.yaml").Training.DecreaseFactor);
+        Assert.Equal("configs/x.yaml:7: threads: must be 0 or more, got -1", Error(Minimal + "threads: -1\n"));
+        Assert.Equal("configs/x.yaml:8: testing.max_length_offset: must be 0 or more, got -2",
+            Error(Minimal + "testing:\n  max_length_offset: -2\n"));
+    }
+
+    [Fact]
     public void BetasAreTwoNumbersInTheUnitInterval()
     {
         Assert.Equal("configs/x.yaml:8: training.betas: expected two numbers in [0, 1), got [0.9]",
@@ -216,7 +229,7 @@ public class ConfigLoaderTests
             Name = "a name: with colon",
             ModelDir = "models/x y",
             Seed = 42,
-            Device = "auto",
+            Device = DeviceChoice.Auto,
             Data = new DataConfig { Train = "t", Dev = "d", Test = "null", Src = "fr", Trg = "en", Lowercase = true },
             Model = new ModelConfig { Dropout = 0.1, Bidirectional = false },
             Training = new TrainingConfig { Betas = [0.85, 0.98], MinLr = 1e-7, LearningRate = 3e-4, MaxMinutes = 2.5 },
@@ -233,6 +246,19 @@ public class ConfigLoaderTests
         var noTest = c with { Data = c.Data with { Test = null } };
         var back2 = ConfigLoader.Parse(ConfigLoader.ToYaml(noTest), "config.yaml");
         Assert.Null(back2.Data.Test);
+    }
+
+    [Fact]
+    public void KeepGreedyPathIsOffUnlessSetAndRoundTrips()
+    {
+        Assert.False(ConfigLoader.Parse(Minimal, "x.yaml").Testing.KeepGreedyPath);
+        var c = ConfigLoader.Parse(Minimal + "testing:\n  keep_greedy_path: true\n", "x.yaml");
+        Assert.True(c.Testing.KeepGreedyPath);
+        var yaml = ConfigLoader.ToYaml(c);
+        Assert.Contains("\n  keep_greedy_path: true\n", yaml);
+        Assert.Equal(c.Testing, ConfigLoader.Parse(yaml, "config.yaml").Testing);
+        Assert.Equal("configs/x.yaml:8: testing.keep_greedy_path: expected true or false, got 'maybe'",
+            Error(Minimal + "testing:\n  keep_greedy_path: maybe\n"));
     }
 
     [Fact]

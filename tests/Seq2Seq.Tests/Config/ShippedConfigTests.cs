@@ -55,7 +55,7 @@ public class ShippedConfigTests
             Assert.Equal("data/multi30k/train", c.Data.Train);
             Assert.Equal(new ModelConfig(), c.Model);
             Assert.Equal((8000, 8000), (c.Subwords.SrcVocabSize, c.Subwords.TrgVocabSize));
-            Assert.Equal((0.001, 1.0, 0.1, 64, "sentences", 50, "bleu"),
+            Assert.Equal((0.001, 1.0, 0.1, 64, BatchType.Sentences, 50, EvalMetric.Bleu),
                 (c.Training.LearningRate, c.Training.ClipGradNorm, c.Training.LabelSmoothing, c.Training.BatchSize,
                  c.Training.BatchType, c.Data.MaxLength, c.Training.EvalMetric));
             Assert.Equal(new TestingConfig(), c.Testing);

@@ -1,3 +1,4 @@
+using Seq2Seq.Config;
 using Seq2Seq.Inference;
 using Seq2Seq.Tests.Training;
 using Seq2Seq.Training;
@@ -19,7 +20,7 @@ public sealed class AnsweringModelFixture : IDisposable
     {
         string root = TestPaths.NewTempDir();
         var config = TrainerTests.TinySetup(root, 300);
-        config = config with { Training = config.Training with { EvalMetric = "loss", ValidationFreq = 50 } };
+        config = config with { Training = config.Training with { EvalMetric = EvalMetric.Loss, ValidationFreq = 50 } };
         new Trainer(config, new TrainOptions(), new Progress<TrainingEvent>()).Run();
         ModelDir = config.ModelDir;
         Translator = Translator.Load(ModelDir, "cpu");

@@ -1,3 +1,4 @@
+using Seq2Seq.Config;
 using Seq2Seq.Data;
 using Seq2Seq.Inference;
 using Seq2Seq.Text;
@@ -68,11 +69,11 @@ public class SearchTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixt
     }
 
     [Fact]
-    public void BeamWithoutLengthPenaltyNeverScoresBelowGreedy()
+    public void BeamKeepingTheGreedyPathNeverScoresBelowGreedyWithoutLengthPenalty()
     {
         var sentences = TinyModelFixture.Sentences(200, seed: 12);
         var greedy = translator.Translate(sentences, new DecodingOptions { BeamSize = 1 });
-        var beam = translator.Translate(sentences, new DecodingOptions { BeamSize = 5, Alpha = 0 });
+        var beam = translator.Translate(sentences, new DecodingOptions { BeamSize = 5, Alpha = 0, KeepGreedyPath = true });
         for (int i = 0; i < sentences.Count; i++)
             Assert.True(beam[i].LogProbability >= greedy[i].LogProbability - 1e-4,
                 $"'{sentences[i]}': beam {beam[i].LogProbability} '{beam[i].Text}' < greedy {greedy[i].LogProbability} '{greedy[i].Text}'");

@@ -31,7 +31,7 @@ public class HelloLanguageModelTests
         Assert.Equal("hello\n", File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "data", "hello.txt")));
         var config = ConfigLoader.LoadLanguageModel(ShippedConfig);
         ConfigLoader.CheckTextFile(config, ShippedConfig, TestPaths.RepoRoot);
-        Assert.Equal(("gru", 1), (config.Model.RnnType, config.Training.BatchSize));
+        Assert.Equal((RnnType.Gru, 1), (config.Model.RnnType, config.Training.BatchSize));
     }
 
     [Theory]

@@ -30,7 +30,7 @@ public class LanguageModelConfigTests
             Name = "lm",
             ModelDir = "model",
             Data = "text.txt",
-            Model = new LanguageModelNetworkConfig { RnnType = "lstm", Hidden = 16 },
+            Model = new LanguageModelNetworkConfig { RnnType = RnnType.Lstm, Hidden = 16 },
             Training = new LanguageModelTrainingConfig { SeqLength = 10, MaxSteps = 5 },
         }, config);
         Assert.Equal(config, ConfigLoader.ParseLanguageModel(ConfigLoader.ToYaml(config), "config.yaml"));

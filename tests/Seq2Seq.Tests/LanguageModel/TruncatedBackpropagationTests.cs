@@ -43,10 +43,10 @@ public class TruncatedBackpropagationTests
     private sealed record StateSeen(float[] Hidden, float[]? Cell, bool RequiresGrad);
 
     [Theory]
-    [InlineData("gru")]
-    [InlineData("lstm")]
-    [InlineData("rnn")]
-    public void TheStateIntoChunkKPlusOneIsTheStateOutOfChunkKDetachedAndZerosAfterAWrap(string rnnType)
+    [InlineData(RnnType.Gru)]
+    [InlineData(RnnType.Lstm)]
+    [InlineData(RnnType.Rnn)]
+    public void TheStateIntoChunkKPlusOneIsTheStateOutOfChunkKDetachedAndZerosAfterAWrap(RnnType rnnType)
     {
         // 20 characters in 2 streams of 10, chunks of 3, 3, 3 and 1: steps 1, 5 and 9 start a pass.
         var config = Setup("the cat sat on a mat", new LanguageModelNetworkConfig { RnnType = rnnType, Hidden = 8, Layers = 2 },
@@ -73,7 +73,7 @@ public class TruncatedBackpropagationTests
         foreach (int step in into.Keys)
         {
             Assert.True(outOf[step].RequiresGrad, $"step {step}: the state out of a chunk is part of its graph");
-            Assert.Equal(rnnType == "lstm", outOf[step].Cell is not null);
+            Assert.Equal(rnnType == RnnType.Lstm, outOf[step].Cell is not null);
             if (step % 4 == 1)
             {
                 Assert.Null(into[step]);                             // a new pass starts from zeros
@@ -142,9 +142,9 @@ public class TruncatedBackpropagationTests
     }
 
     [Theory]
-    [InlineData("gru")]
-    [InlineData("lstm")]
-    public void LiveTensorsStayFlatOverStepsAndSamples(string rnnType)
+    [InlineData(RnnType.Gru)]
+    [InlineData(RnnType.Lstm)]
+    public void LiveTensorsStayFlatOverStepsAndSamples(RnnType rnnType)
     {
         // 200 characters, 2 streams of 100, 10 chunks a pass: every report falls on the same chunk of a pass.
         var rng = new Random(3);

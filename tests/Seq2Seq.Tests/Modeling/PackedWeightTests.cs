@@ -47,11 +47,11 @@ public class PackedWeightTests
     }
 
     [SkippableTheory]
-    [InlineData("gru", true, PackedDecoderStepper.MaxTokenGatesBytes)]
-    [InlineData("gru", false, PackedDecoderStepper.MaxTokenGatesBytes)] // the token table alone gives the input gates
-    [InlineData("gru", true, 0)]                           // no table: the packed input product of the embeddings
-    [InlineData("lstm", true, PackedDecoderStepper.MaxTokenGatesBytes)]
-    public void APackedDecoderStepGivesTheSameStateAndScores(string rnnType, bool inputFeeding, long maxTokenGatesBytes)
+    [InlineData(RnnType.Gru, true, PackedDecoderStepper.MaxTokenGatesBytes)]
+    [InlineData(RnnType.Gru, false, PackedDecoderStepper.MaxTokenGatesBytes)] // the token table alone gives the input gates
+    [InlineData(RnnType.Gru, true, 0)]                           // no table: the packed input product of the embeddings
+    [InlineData(RnnType.Lstm, true, PackedDecoderStepper.MaxTokenGatesBytes)]
+    public void APackedDecoderStepGivesTheSameStateAndScores(RnnType rnnType, bool inputFeeding, long maxTokenGatesBytes)
     {
         Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
         torch.random.manual_seed(7);
@@ -83,7 +83,7 @@ public class PackedWeightTests
         (DecoderState State, Tensor Logits) packed;
         using (var packedStepper = new PackedDecoderStepper(model.Decoder, rows: 3, maxTokenGatesBytes))
         {
-            Assert.Equal(rnnType == "gru" && maxTokenGatesBytes > 0, packedStepper.HasTokenGates);
+            Assert.Equal(rnnType == RnnType.Gru && maxTokenGatesBytes > 0, packedStepper.HasTokenGates);
             packed = Step(packedStepper, state);
             var second = Step(packedStepper, packed.State);                     // the attentional vector fed back
             var plainSecond = PlainStep(model, y, plain, source);

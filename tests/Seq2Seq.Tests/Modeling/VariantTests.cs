@@ -19,12 +19,12 @@ namespace Seq2Seq.Tests.Modeling;
 [Collection(TorchCollection.Name)]
 public class VariantTests
 {
-    public static readonly string[] RnnTypes = ["gru", "lstm", "rnn"];
-    public static readonly string[] Attentions = ["bahdanau", "luong_dot", "luong_general", "none"];
+    public static readonly RnnType[] RnnTypes = [RnnType.Gru, RnnType.Lstm, RnnType.Rnn];
+    public static readonly AttentionType[] Attentions = [AttentionType.Bahdanau, AttentionType.LuongDot, AttentionType.LuongGeneral, AttentionType.None];
 
-    public static TheoryData<string, string> Variants()
+    public static TheoryData<RnnType, AttentionType> Variants()
     {
-        var data = new TheoryData<string, string>();
+        var data = new TheoryData<RnnType, AttentionType>();
         foreach (var rnn in RnnTypes)
             foreach (var attention in Attentions) data.Add(rnn, attention);
         return data;
@@ -34,7 +34,7 @@ public class VariantTests
     private static readonly string[] English = ["moon", "sun", "cat", "dog", "tree", "house", "red", "green", "small", "big", "sea", "wind"];
 
     /// <summary>A bidirectional encoder of 2 × 16 and a decoder of 32: luong_dot's sizes agree.</summary>
-    private static ModelConfig Tiny(string rnnType, string attention) => new()
+    private static ModelConfig Tiny(RnnType rnnType, AttentionType attention) => new()
     {
         RnnType = rnnType,
         Attention = attention,
@@ -116,7 +116,7 @@ public class VariantTests
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void EachVariantOverfitsOneBatchAndRoundTripsThroughItsModelDirectory(string rnnType, string attention)
+    public void EachVariantOverfitsOneBatchAndRoundTripsThroughItsModelDirectory(RnnType rnnType, AttentionType attention)
     {
         random.manual_seed(11);
         var (src, trg, srcTok, trgTok) = Pairs(8, seed: 2);
@@ -124,7 +124,7 @@ public class VariantTests
         var trgIds = trg.Select(trgTok.Encode).ToList();
         var config = Config(TestPaths.NewTempDir(), Tiny(rnnType, attention));
         using var model = new Seq2SeqModel(config.Model, srcTok.VocabSize, trgTok.VocabSize);
-        Assert.Equal(attention != "none", model.HasAttention);
+        Assert.Equal(attention != AttentionType.None, model.HasAttention);
         using var batch = Batch.Create(srcIds, trgIds, [.. Enumerable.Range(0, src.Count)], CPU);
 
         var (first, last) = Overfit(model, batch, steps: 60);
@@ -157,7 +157,7 @@ public class VariantTests
     public void TheLstmBridgeCarriesTheEncoderCellStateIntoTheDecoder()
     {
         random.manual_seed(4);
-        using var model = new Seq2SeqModel(Tiny("lstm", "bahdanau"), 20, 20);
+        using var model = new Seq2SeqModel(Tiny(RnnType.Lstm, AttentionType.Bahdanau), 20, 20);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -182,18 +182,18 @@ public class VariantTests
         Assert.False(fromEncoder.Hidden.allclose(fromOther.Hidden));
         Assert.False(fromEncoder.Cell!.allclose(fromOther.Cell!));
 
-        using var gru = new Seq2SeqModel(Tiny("gru", "bahdanau"), 20, 20);
+        using var gru = new Seq2SeqModel(Tiny(RnnType.Gru, AttentionType.Bahdanau), 20, 20);
         var gruEncoded = gru.Encoder.call(src, tensor(new long[] { 4, 3 }));
         Assert.Null(gruEncoded.FinalCell);
         Assert.Null(gru.Decoder.InitialState(gruEncoded).Cell);
     }
 
     [Theory]
-    [InlineData("lstm", "bahdanau")]
-    [InlineData("lstm", "luong_general")]
-    [InlineData("gru", "none")]
-    [InlineData("lstm", "none")]
-    public void BeamOfOneIsExactlyGreedy(string rnnType, string attention)
+    [InlineData(RnnType.Lstm, AttentionType.Bahdanau)]
+    [InlineData(RnnType.Lstm, AttentionType.LuongGeneral)]
+    [InlineData(RnnType.Gru, AttentionType.None)]
+    [InlineData(RnnType.Lstm, AttentionType.None)]
+    public void BeamOfOneIsExactlyGreedy(RnnType rnnType, AttentionType attention)
     {
         random.manual_seed(6);
         using var model = new Seq2SeqModel(Tiny(rnnType, attention), 30, 30);
@@ -240,7 +240,7 @@ public class VariantTests
         ConfigLoader.Parse(yaml.Replace("luong_dot", "luong_general"), "general.yaml");
 
         // A config built in code meets the same rule when the model is built.
-        var model = Tiny("gru", "luong_dot") with { DecoderHidden = 24 };
+        var model = Tiny(RnnType.Gru, AttentionType.LuongDot) with { DecoderHidden = 24 };
         var built = Assert.Throws<UserErrorException>(() => new Seq2SeqModel(model, 20, 20));
         Assert.StartsWith("model.attention: luong_dot", built.Message);
 
@@ -268,7 +268,7 @@ public class VariantTests
     {
         random.manual_seed(9);
         var (src, _, srcTok, trgTok) = Pairs(4, seed: 3);
-        var config = Config(TestPaths.NewTempDir(), Tiny("gru", "none"));
+        var config = Config(TestPaths.NewTempDir(), Tiny(RnnType.Gru, AttentionType.None));
         using (var model = new Seq2SeqModel(config.Model, srcTok.VocabSize, trgTok.VocabSize))
             WriteModelDirectory(config, model, srcTok, trgTok);
         using var translator = Translator.Load(config.ModelDir, "cpu");
@@ -308,7 +308,7 @@ public class VariantTests
     {
         random.manual_seed(10);
         var (src, trg, srcTok, trgTok) = Pairs(6, seed: 4);
-        var config = Config(TestPaths.NewTempDir(), Tiny("gru", "bahdanau"));
+        var config = Config(TestPaths.NewTempDir(), Tiny(RnnType.Gru, AttentionType.Bahdanau));
         using (var model = new Seq2SeqModel(config.Model, srcTok.VocabSize, trgTok.VocabSize))
         {
             // The parameter names a checkpoint holds: these are those of the checkpoints written before rnn_type and
@@ -336,8 +336,8 @@ public class VariantTests
         Assert.Equal(lines.Length - 2, old.Length);
         File.WriteAllLines(file, old);
         using var loaded = Translator.Load(config.ModelDir, "cpu");
-        Assert.Equal("gru", loaded.Config.Model.RnnType);
-        Assert.Equal("bahdanau", loaded.Config.Model.Attention);
+        Assert.Equal(RnnType.Gru, loaded.Config.Model.RnnType);
+        Assert.Equal(AttentionType.Bahdanau, loaded.Config.Model.Attention);
         var after = loaded.Translate(src, options);
         Assert.Equal(before.Select(t => t.Text), after.Select(t => t.Text));
         Assert.Equal(before.Select(t => t.Score), after.Select(t => t.Score));

@@ -7,7 +7,7 @@ namespace Seq2Seq.Tests.Training;
 /// <summary>The plateau learning-rate schedule, early stopping and the best-score rule, as functions of the training state.</summary>
 public class ScheduleTests
 {
-    private static readonly TrainingConfig Rules = new() { Patience = 2, DecreaseFactor = 0.5, MinLr = 0.3, EarlyStoppingPatience = 3, EvalMetric = "bleu" };
+    private static readonly TrainingConfig Rules = new() { Patience = 2, DecreaseFactor = 0.5, MinLr = 0.3, EarlyStoppingPatience = 3, EvalMetric = EvalMetric.Bleu };
 
     [Fact]
     public void PlateauScheduleHalvesTheRateAfterPatienceValidationsWithoutImprovementAndNeverGoesBelowMinLr()
@@ -63,14 +63,14 @@ public class ScheduleTests
     {
         var none = new TrainingState();
         var best = new TrainingState { BestScore = 20.0 };
-        Assert.True(new DevScores(2.0, 5.0).Improves(none, "bleu"));                 // the first finite validation is the best
-        Assert.True(new DevScores(2.0, 21.0).Improves(best, "bleu"));
-        Assert.False(new DevScores(2.0, 20.0).Improves(best, "bleu"));               // a tie is no improvement
-        Assert.False(new DevScores(double.NaN, 30.0).Improves(best, "bleu"));        // a NaN loss never counts
-        Assert.False(new DevScores(double.PositiveInfinity, 5.0).Improves(none, "loss"));
-        Assert.True(new DevScores(1.5, 0.0).Improves(new TrainingState { BestScore = -1.6 }, "loss")); // loss is scored negated
-        Assert.False(new DevScores(1.7, 99.0).Improves(new TrainingState { BestScore = -1.6 }, "loss"));
-        Assert.Equal(-1.5, new DevScores(1.5, 9.0).Score("loss"));
-        Assert.Equal(9.0, new DevScores(1.5, 9.0).Score("bleu"));
+        Assert.True(new DevScores(2.0, 5.0).Improves(none, EvalMetric.Bleu));                 // the first finite validation is the best
+        Assert.True(new DevScores(2.0, 21.0).Improves(best, EvalMetric.Bleu));
+        Assert.False(new DevScores(2.0, 20.0).Improves(best, EvalMetric.Bleu));               // a tie is no improvement
+        Assert.False(new DevScores(double.NaN, 30.0).Improves(best, EvalMetric.Bleu));        // a NaN loss never counts
+        Assert.False(new DevScores(double.PositiveInfinity, 5.0).Improves(none, EvalMetric.Loss));
+        Assert.True(new DevScores(1.5, 0.0).Improves(new TrainingState { BestScore = -1.6 }, EvalMetric.Loss)); // loss is scored negated
+        Assert.False(new DevScores(1.7, 99.0).Improves(new TrainingState { BestScore = -1.6 }, EvalMetric.Loss));
+        Assert.Equal(-1.5, new DevScores(1.5, 9.0).Score(EvalMetric.Loss));
+        Assert.Equal(9.0, new DevScores(1.5, 9.0).Score(EvalMetric.Bleu));
     }
 }

@@ -50,7 +50,7 @@ public class TokenLevelTests
     public void CharacterLevelTrainsOnTheSampleAndTranslatesWithWordAlignments()
     {
         string root = TestPaths.NewTempDir();
-        var config = SampleSetup(root, new SubwordConfig { Type = "char", SrcVocabSize = 500, TrgVocabSize = 500, MinFrequency = 1 }, maxLength: 100);
+        var config = SampleSetup(root, new SubwordConfig { Type = TokenLevel.Char, SrcVocabSize = 500, TrgVocabSize = 500, MinFrequency = 1 }, maxLength: 100);
         var (result, events) = Train(config);
 
         Assert.Equal(20, result.Steps);
@@ -106,7 +106,7 @@ public class TokenLevelTests
     public void WordLevelTrainsOnTheSampleReportsTheDevUnkShareAndTranslates()
     {
         string root = TestPaths.NewTempDir();
-        var config = SampleSetup(root, new SubwordConfig { Type = "word", SrcVocabSize = 5000, TrgVocabSize = 5000, MinFrequency = 3 }, maxLength: 50);
+        var config = SampleSetup(root, new SubwordConfig { Type = TokenLevel.Word, SrcVocabSize = 5000, TrgVocabSize = 5000, MinFrequency = 3 }, maxLength: 50);
         var (result, events) = Train(config);
 
         Assert.Equal(20, result.Steps);
@@ -150,14 +150,14 @@ public class TokenLevelTests
         string root = TestPaths.NewTempDir();
         var config = TrainerTests.TinySetup(root, 10) with
         {
-            Subwords = new SubwordConfig { Type = "bpe", SrcType = "char", TrgType = "word", SrcVocabSize = 60, TrgVocabSize = 60, MinFrequency = 2 },
+            Subwords = new SubwordConfig { Type = TokenLevel.Bpe, SrcType = TokenLevel.Char, TrgType = TokenLevel.Word, SrcVocabSize = 60, TrgVocabSize = 60, MinFrequency = 2 },
         };
         var (_, events) = Train(config);
         Assert.Equal((TokenLevel.Char, TokenLevel.Word), (events.OfType<DataReport>().Single().SourceLevel, events.OfType<DataReport>().Single().TargetLevel));
         Assert.Equal(["config.yaml", "src.vocab.json", "trg.vocab.json"],
             Directory.GetFiles(config.ModelDir).Select(Path.GetFileName).Where(f => !f!.EndsWith(".ckpt") && !f.EndsWith(".log") && !f.EndsWith(".tsv")).Order());
         var saved = ConfigLoader.Load(Path.Combine(config.ModelDir, "config.yaml"));
-        Assert.Equal(("bpe", "char", "word"), (saved.Subwords.Type, saved.Subwords.SrcType, saved.Subwords.TrgType));
+        Assert.Equal<(TokenLevel, TokenLevel?, TokenLevel?)>((TokenLevel.Bpe, TokenLevel.Char, TokenLevel.Word), (saved.Subwords.Type, saved.Subwords.SrcType, saved.Subwords.TrgType));
 
         var (resumed, _) = Train(config with { Training = config.Training with { MaxSteps = 15 } }, new TrainOptions(Resume: true));
         Assert.Equal(15, resumed.Steps);
@@ -207,7 +207,7 @@ public class TokenLevelTests
     public void NoWordFrequentEnoughIsAUserErrorNamingTheKey()
     {
         string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 5) with { Subwords = new SubwordConfig { Type = "word", MinFrequency = 100_000 } };
+        var config = TrainerTests.TinySetup(root, 5) with { Subwords = new SubwordConfig { Type = TokenLevel.Word, MinFrequency = 100_000 } };
         var e = Assert.Throws<UserErrorException>(() => Train(config));
         Assert.Contains("subwords.min_frequency 100000", e.Message);
         Assert.Contains("train.fr", e.Message);
