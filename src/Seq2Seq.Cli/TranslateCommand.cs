@@ -3,9 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Seq2Seq.Config;
 using Seq2Seq.Inference;
-using Seq2Seq.ModelStore;
 
 namespace Seq2Seq.Cli;
 

@@ -1,6 +1,4 @@
 using Seq2Seq.Modeling;
-using Seq2Seq.Text;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;

@@ -1,6 +1,5 @@
 using Seq2Seq.Config;
 using Seq2Seq.Text;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

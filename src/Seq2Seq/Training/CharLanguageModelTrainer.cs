@@ -10,11 +10,6 @@ using static TorchSharp.torch;
 
 namespace Seq2Seq.Training;
 
-/// <summary>How a language model training run starts.</summary>
-/// <param name="Overwrite">Start over in a model directory that already holds files.</param>
-/// <param name="Device">Overrides the config's device (<c>cpu</c>, <c>cuda</c>, <c>auto</c>).</param>
-public sealed record LanguageModelTrainOptions(bool Overwrite = false, string? Device = null);
-
 /// <summary>
 /// Trains a <see cref="CharLanguageModel"/> on one text file by truncated backpropagation through time, as
 /// min-char-rnn does: the text is laid out as <c>batch_size</c> parallel streams (<see cref="CharStreams"/>) read
@@ -224,28 +219,3 @@ public sealed class CharLanguageModelTrainer
         }
     }
 }
-
-/// <summary>Language model progress: every <c>logging_freq</c> steps and at the last one.</summary>
-/// <param name="Step">Optimiser steps taken.</param>
-/// <param name="Pass">The pass over the text of the last step (1-based).</param>
-/// <param name="Chunk">The chunk of that pass the last step read (1-based).</param>
-/// <param name="Chunks">Chunks in a pass.</param>
-/// <param name="Loss">Mean cross-entropy per character (nats) since the last report.</param>
-/// <param name="CharactersPerSecond">Characters predicted per second since the last report.</param>
-/// <param name="Elapsed">Wall time of training so far.</param>
-/// <param name="Eta">Estimated time to the nearest stopping limit.</param>
-public sealed record LanguageModelStepReport(int Step, int Pass, int Chunk, int Chunks, double Loss, double CharactersPerSecond,
-    TimeSpan Elapsed, TimeSpan? Eta) : TrainingEvent;
-
-/// <summary>Text sampled from the model during training (every <c>sample_freq</c> steps and at the end).</summary>
-/// <param name="Step">Steps taken when it was sampled.</param>
-/// <param name="Text"><c>sample_length</c> characters at <c>sample_temperature</c>.</param>
-public sealed record LanguageModelSample(int Step, string Text) : TrainingEvent;
-
-/// <summary>Why and where language model training stopped.</summary>
-/// <param name="StopReason">Why training stopped, in words.</param>
-/// <param name="Steps">Optimiser steps taken.</param>
-/// <param name="Loss">Loss per character of the last report.</param>
-/// <param name="Interrupted">Stopped by the cancellation token (Ctrl+C).</param>
-/// <param name="Diverged">Stopped on a loss that is not a finite number (the weights of the last sample stay).</param>
-public sealed record LanguageModelTrainingResult(string StopReason, int Steps, double? Loss, bool Interrupted, bool Diverged);

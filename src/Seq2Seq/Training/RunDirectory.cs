@@ -1,7 +1,6 @@
 using System.Globalization;
 using Seq2Seq.Modeling;
 using Seq2Seq.ModelStore;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Training;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Seq2Seq.Data;
 using Seq2Seq.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -47,8 +47,9 @@ public sealed class Trainer
         var sampler = new BatchSampler(data.Train.Source, data.Train.Target, t.BatchSize, t.BatchType == BatchType.Tokens, config.Seed);
         var run = new RunState(state);
         using var workers = new WorkerThreads(device.type == DeviceType.CPU ? get_num_threads() : 1);
-        var step = new ShardedStep(model, optimizer, data.Train, workers, device, config.Seed, t.LabelSmoothing, t.ClipGradNorm, options.FastPaths ?? config.FastPaths);
-        var validator = new Validator(data.DevSet, data.Dev, data.Target, device, config.Testing, workers, options.FastPaths ?? config.FastPaths);
+        bool fastPaths = options.FastPaths ?? config.FastPaths;                  // the plain model when false
+        var step = new ShardedStep(model, optimizer, data.Train, workers, device, config.Seed, t.LabelSmoothing, t.ClipGradNorm, fastPaths);
+        var validator = new Validator(data.DevSet, data.Dev, data.Target, device, config.Testing, workers, fastPaths);
         var window = new StepWindow();
         int badInARow = 0, lastValidated = options.Resume ? run.State.Step : -1;
         string? stop = null;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Seq2Seq.Config;
 using Seq2Seq.Data;
-using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
 using static TorchSharp.torch;
 

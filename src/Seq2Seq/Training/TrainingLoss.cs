@@ -3,7 +3,6 @@ using Seq2Seq.Data;
 using Seq2Seq.Modeling;
 using Seq2Seq.Modeling.Cpu;
 using Seq2Seq.Text;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Training;

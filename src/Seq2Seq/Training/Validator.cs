@@ -4,7 +4,6 @@ using Seq2Seq.Evaluation;
 using Seq2Seq.Inference;
 using Seq2Seq.Modeling;
 using Seq2Seq.Text;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Training;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Seq2Seq.Inference;
-using Seq2Seq.ModelStore;
 
 namespace Seq2Seq.Tests.Inference;
 

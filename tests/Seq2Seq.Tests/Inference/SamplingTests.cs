@@ -1,6 +1,5 @@
 using Seq2Seq.Inference;
 using Seq2Seq.Text;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Tests.Inference;

@@ -1,8 +1,6 @@
 using Seq2Seq.Config;
-using Seq2Seq.Data;
 using Seq2Seq.Inference;
 using Seq2Seq.Text;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Tests.Inference;

@@ -5,7 +5,7 @@ using Seq2Seq.Training;
 namespace Seq2Seq.Tests.Inference;
 
 /// <summary>Trains the tiny reverse-and-translate model once per test class and loads it as a <see cref="Translator"/>.</summary>
-public sealed class TinyModelFixture : IDisposable
+public class TinyModelFixture : IDisposable
 {
     public static readonly string[] Words = ["lune", "soleil", "chat", "chien", "arbre", "maison", "rouge", "vert", "petit", "grand", "mer", "vent"];
 
@@ -13,10 +13,13 @@ public sealed class TinyModelFixture : IDisposable
 
     public Translator Translator { get; }
 
-    public TinyModelFixture()
+    public TinyModelFixture() : this(steps: 120) { }
+
+    /// <summary>The tiny model trained for <paramref name="steps"/> steps.</summary>
+    protected TinyModelFixture(int steps)
     {
         string root = TestPaths.NewTempDir();
-        var config = TrainerTests.TinySetup(root, 120);
+        var config = TrainerTests.TinySetup(root, steps);
         new Trainer(config, new TrainOptions(), new Progress<TrainingEvent>()).Run();
         ModelDir = config.ModelDir;
         Translator = Translator.Load(ModelDir, "cpu");
@@ -29,5 +32,9 @@ public sealed class TinyModelFixture : IDisposable
         return [.. Enumerable.Range(0, count).Select(_ => string.Join(' ', Enumerable.Range(0, rng.Next(1, 10)).Select(_ => Words[rng.Next(Words.Length)])))];
     }
 
-    public void Dispose() => Translator.Dispose();
+    public void Dispose()
+    {
+        Translator.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

@@ -1,5 +1,4 @@
 using Seq2Seq.Modeling;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Tests.Modeling;

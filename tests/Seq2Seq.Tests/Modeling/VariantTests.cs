@@ -5,7 +5,6 @@ using Seq2Seq.Modeling;
 using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
 using Seq2Seq.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 using CliProcess = Seq2Seq.Tests.Robustness.Cli;
 

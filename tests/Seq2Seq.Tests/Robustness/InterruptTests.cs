@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Seq2Seq.ModelStore;
-using Seq2Seq.Training;
 
 namespace Seq2Seq.Tests.Robustness;
 

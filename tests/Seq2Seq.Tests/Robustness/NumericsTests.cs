@@ -1,7 +1,6 @@
 using Seq2Seq.Modeling;
 using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
-using Seq2Seq.Training;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Tests.Robustness;

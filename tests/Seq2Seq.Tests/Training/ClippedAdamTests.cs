@@ -1,5 +1,4 @@
 using Seq2Seq.Training;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,7 +1,6 @@
 using Seq2Seq.Config;
 using Seq2Seq.Data;
 using Seq2Seq.Inference;
-using Seq2Seq.ModelStore;
 using Seq2Seq.Text;
 using Seq2Seq.Training;
 using CliProcess = Seq2Seq.Tests.Robustness.Cli;

@@ -1,5 +1,4 @@
 using Seq2Seq.Config;
-using Seq2Seq.ModelStore;
 using Seq2Seq.Training;
 
 namespace Seq2Seq.Tests.Training;

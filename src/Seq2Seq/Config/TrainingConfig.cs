@@ -1,0 +1,81 @@
+namespace Seq2Seq.Config;
+
+/// <summary>The <c>training:</c> section.</summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Optimiser: <c>adam</c>.</summary>
+    public OptimizerType Optimizer { get; init; } = OptimizerType.Adam;
+
+    /// <summary>Initial learning rate.</summary>
+    [Range(Above = 0)]
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Adam's beta1 and beta2.</summary>
+    public IReadOnlyList<double> Betas { get; init; } = [0.9, 0.999];
+
+    /// <summary>L2 weight decay (Adam's, not decoupled).</summary>
+    [Range(From = 0)]
+    public double WeightDecay { get; init; }
+
+    /// <summary>Clip the global gradient norm to this; 0 = no clipping.</summary>
+    [Range(From = 0)]
+    public double ClipGradNorm { get; init; } = 1.0;
+
+    /// <summary>Label smoothing mass spread uniformly over the target vocabulary.</summary>
+    [Range(From = 0, Below = 1)]
+    public double LabelSmoothing { get; init; } = 0.1;
+
+    /// <summary>Batch size, in sentences or target tokens (see <see cref="BatchType"/>).</summary>
+    [Range(Above = 0)]
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary><c>sentences</c> or <c>tokens</c>.</summary>
+    public BatchType BatchType { get; init; } = BatchType.Sentences;
+
+    /// <summary>Stop after this many epochs; 0 = no limit.</summary>
+    [Range(From = 0)]
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Stop after this many optimiser steps; 0 = no limit.</summary>
+    [Range(From = 0)]
+    public int MaxSteps { get; init; }
+
+    /// <summary>Stop after this many minutes of wall time; 0 = no limit.</summary>
+    [Range(From = 0)]
+    public double MaxMinutes { get; init; }
+
+    /// <summary>Validate every this many steps (and at the end of training).</summary>
+    [Range(Above = 0)]
+    public int ValidationFreq { get; init; } = 1000;
+
+    /// <summary>Report progress every this many steps.</summary>
+    [Range(Above = 0)]
+    public int LoggingFreq { get; init; } = 100;
+
+    /// <summary>Validation score that picks the best checkpoint and drives the schedule: <c>bleu</c> or <c>loss</c>.</summary>
+    public EvalMetric EvalMetric { get; init; } = EvalMetric.Bleu;
+
+    /// <summary>Plateau scheduler: validations without improvement before the learning rate drops.</summary>
+    [Range(From = 0)]
+    public int Patience { get; init; } = 5;
+
+    /// <summary>Plateau scheduler: the learning rate is multiplied by this on a plateau.</summary>
+    [Range(Above = 0, To = 1)]
+    public double DecreaseFactor { get; init; } = 0.5;
+
+    /// <summary>Plateau scheduler: the learning rate never goes below this.</summary>
+    [Range(From = 0)]
+    public double MinLr { get; init; } = 1e-6;
+
+    /// <summary>Stop after this many validations without improvement; 0 = never stop early.</summary>
+    [Range(From = 0)]
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>How many best checkpoints to keep (best.ckpt plus best.N.ckpt).</summary>
+    [Range(Above = 0)]
+    public int KeepBestCkpts { get; init; } = 1;
+
+    /// <summary>Stop training after this many non-finite losses in a row.</summary>
+    [Range(Above = 0)]
+    public int MaxBadLossesInARow { get; init; } = 10;
+}
