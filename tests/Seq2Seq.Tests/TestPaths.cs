@@ -6,8 +6,20 @@ internal static class TestPaths
     /// <summary>The folder holding Seq2Seq.sln.</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>The shared Multi30k folder (absent on machines without ../shared/data).</summary>
-    public static string Multi30k => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data", "multi30k"));
+    /// <summary>
+    /// The Multi30k folder, as the benchmark scripts find it: MULTI30K when set, else data/multi30k (where
+    /// scripts/get-multi30k.sh puts it), else ../shared/data/multi30k beside the repository. Tests that need it skip
+    /// when it is absent.
+    /// </summary>
+    public static string Multi30k
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("MULTI30K") is { Length: > 0 } set) return Path.GetFullPath(set);
+            string local = Path.Combine(RepoRoot, "data", "multi30k");
+            return Directory.Exists(local) ? local : Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data", "multi30k"));
+        }
+    }
 
     /// <summary>A fresh empty temporary folder.</summary>
     public static string NewTempDir()

@@ -307,7 +307,7 @@ public sealed class SubwordTokenizerTests(ITestOutputHelper output) : IDisposabl
     public void RoundTripOverTheWholeMulti30kTrainingCorpus()
     {
         string data = TestPaths.Multi30k;
-        Skip.IfNot(Directory.Exists(data), $"Multi30k not found at ../shared/data/multi30k (looked for {data})");
+        Skip.IfNot(Directory.Exists(data), $"Multi30k not found at {data} (run scripts/get-multi30k.sh or set MULTI30K=DIR)");
 
         foreach (string language in new[] { "fr", "en" })
         {
