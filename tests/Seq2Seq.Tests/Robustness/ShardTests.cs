@@ -113,6 +113,31 @@ public class ShardTests(TinyModelFixture tiny, BarelyTrainedModelFixture other)
     }
 
     [Fact]
+    public void AKubernetesIndexedJobNamesTheShardByItsCompletionIndex()
+    {
+        var (dir, whole) = Setup();
+        var running = Enumerable.Range(0, Shards).Select(i => Process.Start(ScriptInfo(dir, "translate-array.sh", [("JOB_COMPLETION_INDEX", $"{i}")],
+            [tiny.ModelDir, "input.fr", "part", "--shards", $"{Shards}"]))!).ToList();
+        foreach (var p in running)
+        {
+            var (code, _, err) = Finish(p);
+            p.Dispose();
+            Assert.True(code == 0, err);
+        }
+        var merged = Merge(dir, tiny.ModelDir, "input.fr");
+        Assert.True(merged.Code == 0, merged.Err);
+        Assert.Equal(whole, File.ReadAllBytes(Path.Combine(dir, "merged")));
+    }
+
+    [Fact]
+    public void TheClusterPageShowsTheScriptsAsTheyAre()
+    {
+        string page = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "cluster.md"));
+        foreach (string name in new[] { "translate-array.sh", "merge.sh", "translate-job.yaml", "merge-job.yaml" })
+            Assert.Contains($"`scripts/cluster/{name}`:\n\n```{(name.EndsWith(".sh", StringComparison.Ordinal) ? "bash" : "yaml")}\n{File.ReadAllText(Script(name))}```", page);
+    }
+
+    [Fact]
     public void AShardKilledMidWayLeavesNothingMergeAcceptsAndFinishesWhenRunAgain()
     {
         var (dir, whole) = Setup();
