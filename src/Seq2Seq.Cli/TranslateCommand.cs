@@ -132,14 +132,15 @@ internal static class TranslateCommand
         }
         try
         {
+            // The parts' folder is made by whichever shard comes first; the others find it there.
+            string folder = Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(part))!).FullName;
             File.Delete(recordPath);
             // Temporary files of this part left by a killed run of this shard (a scheduler runs one task per shard).
-            string folder = Path.GetDirectoryName(Path.GetFullPath(part))!;
             foreach (string stale in Directory.GetFiles(folder, Path.GetFileName(part) + AtomicFile.TemporaryPattern[1..])) File.Delete(stale);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserErrorException($"{recordPath}: cannot remove the earlier run's files ({e.Message})", e);
+            throw new UserErrorException($"{part}: cannot prepare the part's folder or remove an earlier run's files ({e.Message})", e);
         }
         long n = 0, subwords = 0;
         using (var writer = new OutputFiles(part, null, null, null))

@@ -19,7 +19,8 @@ public static class ShardMerge
         ArgumentNullException.ThrowIfNull(inputPath);
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(outputPath);
-        var plans = Enumerable.Range(0, new ShardPlan(0, shards).Count).Select(i => new ShardPlan(i, shards)).ToArray();
+        if (shards < 1) throw new UserErrorException($"--shards must be at least 1 (got {shards})");
+        var plans = Enumerable.Range(0, shards).Select(i => new ShardPlan(i, shards)).ToArray();
         var records = plans.Select(p => Complete(p, prefix)).ToArray();
 
         var (inputLines, digests) = ShardRecord.DigestInput(inputPath, shards);

@@ -62,9 +62,9 @@ public class ShardTests(TinyModelFixture tiny, BarelyTrainedModelFixture other)
         }
     }
 
-    private static (int Code, string Out, string Err) Merge(string dir, string model, string input, string output = "merged")
+    private static (int Code, string Out, string Err) Merge(string dir, string model, string input, string output = "merged", string prefix = "part")
     {
-        using var p = Process.Start(ScriptInfo(dir, "merge.sh", [], [model, input, "part", $"{Shards}", output]))!;
+        using var p = Process.Start(ScriptInfo(dir, "merge.sh", [], [model, input, prefix, $"{Shards}", output]))!;
         return Finish(p);
     }
 
@@ -113,18 +113,21 @@ public class ShardTests(TinyModelFixture tiny, BarelyTrainedModelFixture other)
     }
 
     [Fact]
-    public void AKubernetesIndexedJobNamesTheShardByItsCompletionIndex()
+    public void AKubernetesIndexedJobNamesTheShardByItsCompletionIndexAndMakesThePartsFolder()
     {
         var (dir, whole) = Setup();
         var running = Enumerable.Range(0, Shards).Select(i => Process.Start(ScriptInfo(dir, "translate-array.sh", [("JOB_COMPLETION_INDEX", $"{i}")],
-            [tiny.ModelDir, "input.fr", "part", "--shards", $"{Shards}"]))!).ToList();
+            [tiny.ModelDir, "input.fr", "out/news", "--shards", $"{Shards}"]))!).ToList();
         foreach (var p in running)
         {
             var (code, _, err) = Finish(p);
             p.Dispose();
             Assert.True(code == 0, err);
         }
-        var merged = Merge(dir, tiny.ModelDir, "input.fr");
+        // The parts' folder did not exist: the shards made it.
+        Assert.Equal(["news.0-of-3", "news.0-of-3.done", "news.1-of-3", "news.1-of-3.done", "news.2-of-3", "news.2-of-3.done"],
+            Directory.GetFiles(Path.Combine(dir, "out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var merged = Merge(dir, tiny.ModelDir, "input.fr", prefix: "out/news");
         Assert.True(merged.Code == 0, merged.Err);
         Assert.Equal(whole, File.ReadAllBytes(Path.Combine(dir, "merged")));
     }
