@@ -114,34 +114,13 @@ internal static class TranslateCommand
         if (options.NBest > 1) throw new UserErrorException("--shard: --nbest above 1 is not sharded; translate without --shard for n-best lists");
         string part = FileArgument.NotAFolder(plan.PartPath(prefix)), recordPath = plan.RecordPath(prefix);
         var clock = Stopwatch.StartNew();
-        var (inputLines, digests) = ShardRecord.DigestInput(inPath, plan.Count);
-        var expected = new ShardRecord
-        {
-            Shard = plan.Index,
-            Shards = plan.Count,
-            Lines = plan.LinesOf(inputLines),
-            InputLines = inputLines,
-            InputSha256 = digests[plan.Index],
-            Model = ShardRecord.ModelFingerprint(modelDir),
-            Decoding = ShardRecord.DescribeDecoding(options),
-        };
+        var expected = ShardRecord.Expected(plan, inPath, modelDir, options);
         if (ShardRecord.Read(recordPath) is { } done && done.Completes(expected, part))
         {
             Console.Error.WriteLine($"seq2seq: {part} is already complete for this input, model and settings ({Path.GetFileName(recordPath)}); skipping");
             return 0;
         }
-        try
-        {
-            // The parts' folder is made by whichever shard comes first; the others find it there.
-            string folder = Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(part))!).FullName;
-            File.Delete(recordPath);
-            // Temporary files of this part left by a killed run of this shard (a scheduler runs one task per shard).
-            foreach (string stale in Directory.GetFiles(folder, Path.GetFileName(part) + AtomicFile.TemporaryPattern[1..])) File.Delete(stale);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserErrorException($"{part}: cannot prepare the part's folder or remove an earlier run's files ({e.Message})", e);
-        }
+        plan.PrepareRun(prefix);
         long n = 0, subwords = 0;
         using (var writer = new OutputFiles(part, null, null, null))
         {

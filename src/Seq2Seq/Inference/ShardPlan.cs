@@ -99,6 +99,28 @@ public sealed record ShardPlan
     /// <summary>The completion record beside the part, written only after the part is complete: <c>PREFIX.I-of-N.done</c>.</summary>
     public string RecordPath(string prefix) => PartPath(prefix) + ".done";
 
+    /// <summary>
+    /// Readies the folder of <paramref name="prefix"/> for this shard to write its part again: makes the folder (the
+    /// first shard to start does), removes the part's completion record, so that a run killed while rewriting the
+    /// part leaves a part without a record, and removes the temporary files of this part that a killed run left (a
+    /// scheduler runs one task per shard at a time).
+    /// </summary>
+    /// <exception cref="UserErrorException">The folder cannot be made or a file cannot be removed.</exception>
+    public void PrepareRun(string prefix)
+    {
+        string part = PartPath(prefix);
+        try
+        {
+            string folder = Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(part))!).FullName;
+            File.Delete(RecordPath(prefix));
+            foreach (string stale in Directory.GetFiles(folder, Path.GetFileName(part) + AtomicFile.TemporaryPattern[1..])) File.Delete(stale);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserErrorException($"{part}: cannot prepare the part's folder or remove an earlier run's files ({e.Message})", e);
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Index}/{Count}";
 }

@@ -67,6 +67,28 @@ public sealed record ShardRecord
     public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
 
     /// <summary>
+    /// The record a complete part of shard <paramref name="plan"/> of <paramref name="inputPath"/>, translated by the
+    /// model in <paramref name="modelDirectory"/> with <paramref name="options"/>, will have, less the part's own
+    /// checksum (<see cref="PartSha256"/> is empty). Reads the input once.
+    /// </summary>
+    /// <exception cref="UserErrorException">The input or a model file cannot be read.</exception>
+    public static ShardRecord Expected(ShardPlan plan, string inputPath, string modelDirectory, DecodingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var (inputLines, digests) = DigestInput(inputPath, plan.Count);
+        return new ShardRecord
+        {
+            Shard = plan.Index,
+            Shards = plan.Count,
+            Lines = plan.LinesOf(inputLines),
+            InputLines = inputLines,
+            InputSha256 = digests[plan.Index],
+            Model = ModelFingerprint(modelDirectory),
+            Decoding = DescribeDecoding(options),
+        };
+    }
+
+    /// <summary>
     /// Whether this record says <paramref name="part"/> is the complete translation that <paramref name="expected"/>
     /// describes: the same shard, input lines, model and settings, and the part's bytes unchanged since.
     /// </summary>

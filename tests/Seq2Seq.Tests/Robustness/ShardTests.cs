@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Seq2Seq.Inference;
 using Seq2Seq.Tests.Inference;
 
 namespace Seq2Seq.Tests.Robustness;
@@ -211,6 +212,18 @@ public class ShardTests(TinyModelFixture tiny, BarelyTrainedModelFixture other)
         // Without --model, the parts still have to agree with each other.
         var noModel = Cli.Run(dir, "merge", "--input", "input.fr", "--shards", "3", "--parts", "part", "--output", "merged");
         Assert.Contains("part.1-of-3: stale: it was translated with another model than part.0-of-3", Cli.AssertUserError(noModel));
+    }
+
+    [Fact]
+    public void TheModelFingerprintFollowsTheModelsFilesNotItsFolder()
+    {
+        string copy = TestPaths.NewTempDir();
+        foreach (string file in Directory.GetFiles(tiny.ModelDir)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        string fingerprint = ShardRecord.ModelFingerprint(tiny.ModelDir);
+        Assert.Equal(fingerprint, ShardRecord.ModelFingerprint(copy));
+        Assert.NotEqual(fingerprint, ShardRecord.ModelFingerprint(other.ModelDir));
+        File.AppendAllText(Path.Combine(copy, "config.yaml"), "\n");
+        Assert.NotEqual(fingerprint, ShardRecord.ModelFingerprint(copy));
     }
 
     [Fact]
