@@ -5,6 +5,7 @@ using Seq2Seq.Cli;
 var root = new RootCommand("seq2seq: train, run and score GRU + attention translation models");
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TranslateCommand.Create());
+root.Subcommands.Add(MergeCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(TestCommand.Create());
 root.Subcommands.Add(BleuCommand.Create());

@@ -10,6 +10,8 @@ namespace Seq2Seq.Cli;
 /// <summary>
 /// <c>seq2seq translate --model DIR [--input FILE] [--output FILE] [--beam N] [--nbest N] [--alignments FILE] ...</c>:
 /// streams the input through the model in chunks; stdin/stdout by default; a prompt when stdin is a terminal.
+/// With <c>--shard I/N</c> it translates one shard of the input into <c>PREFIX.I-of-N</c> and its completion record
+/// (docs/cluster.md).
 /// </summary>
 internal static class TranslateCommand
 {
@@ -30,8 +32,17 @@ internal static class TranslateCommand
         var attentionSvg = new Option<string?>("--attention-svg") { Description = "draw each sentence's attention matrix as DIR/0001.svg, DIR/0002.svg, ... (DIR is created)" };
         var chunk = new Option<int>("--chunk-size") { Description = "sentences read, sorted and translated at a time", DefaultValueFactory = _ => 10_000 };
         var stats = new Option<bool>("--stats") { Description = "print sentences/s, output subwords/s, model load time and peak memory on stderr at the end" };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "translate shard I of N (I/N, 0-based: every N-th line from line I) into PREFIX.I-of-N (--output PREFIX); " +
+                "auto: I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX",
+        };
+        var shards = new Option<int?>("--shards") { Description = "with --shard auto: the number of shards (default: SLURM_ARRAY_TASK_COUNT)" };
         var flags = new DecodingFlags();
-        var command = new Command("translate", "translate text with a trained model") { model, input, output, nbest, alignments, attention, attentionSvg, chunk, stats };
+        var command = new Command("translate", "translate text with a trained model")
+        {
+            model, input, output, nbest, alignments, attention, attentionSvg, chunk, stats, shard, shards,
+        };
         flags.AddTo(command);
         command.SetAction(parse =>
         {
@@ -40,6 +51,7 @@ internal static class TranslateCommand
             if (inPath is not null) FileArgument.Existing(inPath);
             if (svgDir is not null) CreateDirectory(svgDir, "--attention-svg");
             if (parse.GetValue(chunk) < 1) throw new UserErrorException("--chunk-size must be at least 1");
+            var plan = Shard(parse.GetValue(shard), parse.GetValue(shards), inPath, outPath, alignPath ?? attnPath ?? svgDir);
             var clock = Stopwatch.StartNew();
             using var translator = flags.Load(parse, parse.GetValue(model)!);
             double loadSeconds = clock.Elapsed.TotalSeconds;
@@ -54,6 +66,8 @@ internal static class TranslateCommand
             if (parse.GetValue(nbest) > options.BeamSize && parse.GetValue(flags.Beam) is null)
                 options = options with { BeamSize = parse.GetValue(nbest) };
             translator.Validate(options);
+            if (plan is not null)
+                return TranslateShard(translator, options, plan, inPath!, outPath!, parse.GetValue(model)!, parse.GetValue(chunk), parse.GetValue(stats), loadSeconds);
 
             using var writer = new OutputFiles(outPath, alignPath, attnPath, svgDir);
             if (inPath is null && !Console.IsInputRedirected)
@@ -74,6 +88,54 @@ internal static class TranslateCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The shard <c>--shard</c> names, checked against the flags a shard cannot take; null without <c>--shard</c>.</summary>
+    private static ShardPlan? Shard(string? spec, int? shards, string? inPath, string? outPath, string? attentionOutput)
+    {
+        if (spec is null)
+            return shards is null ? null : throw new UserErrorException("--shards needs --shard auto (or give --shard I/N)");
+        var plan = ShardPlan.Parse(spec, shards, Environment.GetEnvironmentVariable);
+        if (inPath is null) throw new UserErrorException("--shard needs --input FILE: every shard reads the same file");
+        if (outPath is null) throw new UserErrorException("--shard needs --output PREFIX: the shard writes PREFIX.I-of-N");
+        if (attentionOutput is not null)
+            throw new UserErrorException("--shard: --alignments, --attention and --attention-svg are not sharded; translate without --shard to write them");
+        return plan;
+    }
+
+    /// <summary>
+    /// Translates one shard into its part and writes the completion record after it; skips when the part is already
+    /// complete for this input, model and settings. A record left from an earlier run is removed first, so a shard
+    /// killed while rewriting its part leaves a part without a record, which merge refuses.
+    /// </summary>
+    private static int TranslateShard(Translator translator, DecodingOptions options, ShardPlan plan, string inPath, string prefix,
+        string modelDir, int chunkSize, bool stats, double loadSeconds)
+    {
+        if (options.NBest > 1) throw new UserErrorException("--shard: --nbest above 1 is not sharded; translate without --shard for n-best lists");
+        string part = FileArgument.NotAFolder(plan.PartPath(prefix)), recordPath = plan.RecordPath(prefix);
+        var clock = Stopwatch.StartNew();
+        var expected = ShardRecord.Expected(plan, inPath, modelDir, options);
+        if (ShardRecord.Read(recordPath) is { } done && done.Completes(expected, part))
+        {
+            Console.Error.WriteLine($"seq2seq: {part} is already complete for this input, model and settings ({Path.GetFileName(recordPath)}); skipping");
+            return 0;
+        }
+        plan.PrepareRun(prefix);
+        long n = 0, subwords = 0;
+        using (var writer = new OutputFiles(part, null, null, null))
+        {
+            foreach (var t in translator.TranslateStream(plan.Select(InputLines.ReadFile(inPath)), options, chunkSize))
+            {
+                writer.Write(n++, t, nbest: false);
+                subwords += t.Tokens.Count;
+            }
+            writer.Commit();
+        }
+        if (n != expected.Lines)
+            throw new UserErrorException($"{inPath}: changed while shard {plan} was translating it ({n} lines instead of {expected.Lines}); run the shard again");
+        (expected with { PartSha256 = ShardRecord.FileSha256(part) }).Write(recordPath);
+        if (stats) PrintStats(n, subwords, clock.Elapsed.TotalSeconds, loadSeconds);
+        return 0;
     }
 
     private static void CreateDirectory(string path, string flag)
