@@ -36,7 +36,9 @@ internal sealed class ServeApp : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = limits.MaxBodyBytes;
+            // Kestrel reads and discards the rest of a body the app refused (413) before the next request, when it
+            // is under this limit; cutting the connection with the body unread would lose the 413 answer instead.
+            k.Limits.MaxRequestBodySize = Math.Max(limits.MaxBodyBytes * 4L, 8L << 20);
             if (host == "localhost") k.ListenLocalhost(port);
             else k.Listen(IPAddress.Parse(host), port);
         });

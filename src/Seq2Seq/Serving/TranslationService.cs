@@ -39,6 +39,7 @@ public sealed class TranslationService : IDisposable
     private int idleThreads;                                  // guarded by gate
     private bool stopping;                                    // guarded by gate
     private bool disposed;
+    private long decodedBatches, decodedSentences;
 
     private TranslationService(IReadOnlyList<ServedModel> served, TranslationServiceOptions options)
     {
@@ -96,6 +97,12 @@ public sealed class TranslationService : IDisposable
     {
         get { lock (gate) return queue.Count; }
     }
+
+    /// <summary>Decoding batches run so far (with <see cref="DecodedSentences"/>: the sentences a batch held on average).</summary>
+    public long DecodedBatches => Interlocked.Read(ref decodedBatches);
+
+    /// <summary>Sentences decoded so far.</summary>
+    public long DecodedSentences => Interlocked.Read(ref decodedSentences);
 
     /// <summary>The served model called <paramref name="name"/> (null: the default); null when there is none.</summary>
     public ServedModel? Find(string? name) => name is null ? DefaultModel : models.GetValueOrDefault(name);
@@ -206,7 +213,7 @@ public sealed class TranslationService : IDisposable
     }
 
     /// <summary>Decodes one batch (all of one model and options) as one <see cref="Translator.Translate"/> call.</summary>
-    private static void Decode(List<PendingSentence> batch)
+    private void Decode(List<PendingSentence> batch)
     {
         batch.RemoveAll(s => s.Request.Task.IsCompleted);                   // cancelled or failed meanwhile
         if (batch.Count == 0) return;
@@ -215,6 +222,8 @@ public sealed class TranslationService : IDisposable
         {
             var options = request.Options with { BatchSize = Math.Max(request.Options.BatchSize, batch.Count) };
             var results = request.Model.Translator.Translate([.. batch.Select(s => s.Text)], options);
+            Interlocked.Increment(ref decodedBatches);
+            Interlocked.Add(ref decodedSentences, batch.Count);
             for (int i = 0; i < batch.Count; i++) batch[i].Request.Complete(batch[i].Index, results[i]);
         }
         catch (Exception e)
