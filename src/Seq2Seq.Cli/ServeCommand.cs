@@ -73,9 +73,8 @@ internal static class ServeCommand
         foreach (var (_, directory) in models)
             if (!Directory.Exists(directory)) throw new UserErrorException($"--model {directory}: no such model directory");
         MallocSettings.KeepFreedMemoryForDecoding();
-        // Loaded on a thread of its own, so the server answers /health (503) meanwhile and no request thread runs libtorch.
-        var loading = Task.Factory.StartNew(() => TranslationService.Load(models, options), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var loaded = new TaskCompletionSource<TranslationService>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loading = loaded.Task;
         var app = new ServeApp(host, port, limits, loading);
         try
         {
@@ -88,7 +87,14 @@ internal static class ServeCommand
                 throw new UserErrorException($"--host {host} --port {port}: cannot listen ({e.Message})", e);
             }
             string url = string.Join(", ", app.Urls);
-            Console.Error.WriteLine($"seq2seq: listening on {url}; loading {string.Join(", ", models.Select(m => m.Name))}");
+            // Loaded once listening, on a thread of its own: the server answers /health (503) meanwhile, and no
+            // request thread runs libtorch.
+            new Thread(() =>
+            {
+                try { loaded.SetResult(TranslationService.Load(models, options)); }
+                catch (Exception e) { loaded.SetException(e); }
+            })
+            { Name = "seq2seq model loading" }.Start();
             TranslationService service;
             try
             {

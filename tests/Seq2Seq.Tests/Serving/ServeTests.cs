@@ -248,6 +248,19 @@ public sealed class ServeTests(TinyModelFixture fixture) : IClassFixture<TinyMod
         }
     }
 
+    [Fact]
+    public void AFolderThatIsNotAModelOrABusyPortIsOneUserErrorLine()
+    {
+        string dir = TestPaths.NewTempDir();
+        string message = CliProcess.AssertUserError(CliProcess.Run(dir, "serve", "--model", dir, "--port", "0"));
+        Assert.Contains("config.yaml: missing", message);
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        string port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        message = CliProcess.AssertUserError(CliProcess.Run(dir, "serve", "--model", fixture.ModelDir, "--port", port));
+        Assert.Contains($"--port {port}: cannot listen", message);
+    }
+
     private static async Task<int> Queued(HttpClient client) =>
         JsonDocument.Parse(await client.GetStringAsync("health")).RootElement.GetProperty("queued").GetInt32();
 }
