@@ -62,9 +62,6 @@ internal sealed class ServeApp : IAsyncDisposable
     public IReadOnlyList<string> Urls => [.. app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
         .Get<IServerAddressesFeature>()!.Addresses];
 
-    /// <summary>Completed when the host has begun stopping (a signal or <see cref="StopAsync"/>).</summary>
-    public CancellationToken Stopping => app.Lifetime.ApplicationStopping;
-
     public Task StartAsync() => app.StartAsync();
 
     /// <summary>Refuses new requests, waits for the accepted ones and stops listening.</summary>

@@ -133,7 +133,11 @@ public sealed class TranslationService : IDisposable
             for (int i = 0; i < sentences.Count; i++) queue.Add(new PendingSentence(request, i, sentences[i] ?? "", now));
             Monitor.PulseAll(gate);
         }
-        if (cancellation.CanBeCanceled) cancellation.Register(request.Cancel);
+        if (cancellation.CanBeCanceled)
+        {
+            var registration = cancellation.Register(request.Cancel);
+            request.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         return request.Task;
     }
 
