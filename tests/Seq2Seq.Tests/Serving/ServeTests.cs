@@ -249,6 +249,26 @@ public sealed class ServeTests(TinyModelFixture fixture) : IClassFixture<TinyMod
     }
 
     [Fact]
+    public async Task TheServiceWithoutHttpTranslatesCancelsAndRefusesUnknownModels()
+    {
+        using var service = Service(new TranslationServiceOptions { Threads = 1, MaxWait = TimeSpan.FromMilliseconds(300) });
+        var lines = TinyModelFixture.Sentences(5, seed: 45);
+        var options = fixture.Translator.DefaultOptions with { BeamSize = 2, NBest = 2 };
+        using var cancel = new CancellationTokenSource();
+        var cancelled = service.TranslateAsync(["chat rouge"], "tiny", options, cancel.Token);
+        var kept = service.TranslateAsync(lines, null, options);
+        cancel.Cancel();                                            // still waiting for its batch: given up, not decoded
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        var want = fixture.Translator.Translate(lines, options);
+        var got = await kept;
+        Assert.Equal(want.Select(t => t.NBest.Select(h => h.Text)), got.Select(t => t.NBest.Select(h => h.Text)));
+        Assert.Equal(lines.Count, service.DecodedSentences);
+        Assert.Contains("no model called 'de-en' (serving: tiny)",
+            Assert.Throws<UserErrorException>(() => { _ = service.TranslateAsync(["chat"], "de-en"); }).Message);
+        Assert.Throws<UserErrorException>(() => { _ = service.TranslateAsync(["chat"], null, options with { NBest = 3 }); });
+    }
+
+    [Fact]
     public void AFolderThatIsNotAModelOrABusyPortIsOneUserErrorLine()
     {
         string dir = TestPaths.NewTempDir();
