@@ -19,11 +19,12 @@ internal sealed class DecodingFlags
     private readonly Option<int> maxSource = new("--max-source-length") { Description = "sources are cut to this many subwords", DefaultValueFactory = _ => 250 };
     private readonly Option<string?> device = new("--device") { Description = "cpu, cuda or auto (default: the config's device)" };
     private readonly Option<int?> threads = new("--threads") { Description = "CPU threads for libtorch (default: the config's threads; 0 = one per core)" };
+    private readonly Option<string?> shortlist = new("--shortlist") { Description = "decode over a vocabulary shortlist built by 'seq2seq shortlist' (faster; 'none': the whole vocabulary; default: testing.shortlist)" };
     private readonly Option<bool> noFastPaths = new("--no-fast-paths") { Description = "decode with the plain model, without the CPU fast paths (default: the config's fast_paths)" };
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Beam, alpha, keepGreedyPath, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads, noFastPaths })
+        foreach (Option o in new Option[] { Beam, alpha, keepGreedyPath, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads, shortlist, noFastPaths })
             command.Options.Add(o);
     }
 
@@ -57,6 +58,7 @@ internal sealed class DecodingFlags
         if (parse.GetValue(ratio) is double r) o = o with { MaxLengthRatio = r };
         if (parse.GetValue(offset) is int off) o = o with { MaxLengthOffset = off };
         o = o with { MinLength = parse.GetValue(minLength), MaxSourceLength = parse.GetValue(maxSource) };
+        if (parse.GetValue(shortlist) is { } file) o = o with { Shortlist = file == "none" ? null : translator.LoadShortlist(file) };
         o.Validate();
         return o;
     }

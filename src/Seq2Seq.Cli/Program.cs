@@ -6,6 +6,7 @@ var root = new RootCommand("seq2seq: train, run and score GRU + attention transl
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TranslateCommand.Create());
 root.Subcommands.Add(MergeCommand.Create());
+root.Subcommands.Add(ShortlistCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(TestCommand.Create());
 root.Subcommands.Add(BleuCommand.Create());

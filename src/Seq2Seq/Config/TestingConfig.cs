@@ -17,6 +17,12 @@ public sealed record TestingConfig
     /// </summary>
     public bool KeepGreedyPath { get; init; }
 
+    /// <summary>
+    /// A vocabulary shortlist file (written by <c>seq2seq shortlist</c>) that translate and test decode with by
+    /// default; null = the whole target vocabulary.
+    /// </summary>
+    public string? Shortlist { get; init; }
+
     /// <summary>Sentences per decoding batch.</summary>
     [Range(Above = 0)]
     public int BatchSize { get; init; } = 32;

@@ -90,16 +90,19 @@ internal static class BatchDecoding
             var hyps = SamplingSearch.Decode(model, src.to(device), lengths, limits, options.Temperature, options.TopK, generator,
                 options.KeepAttention, options.MinLength, stepper);
             for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
+            return;
         }
-        else if (options.BeamSize == 1 && options.NBest == 1)
+        // With a shortlist, the output layer of every step covers the batch's target ids only.
+        using var subset = options.Shortlist is null ? null : stepper.Subset(options.Shortlist.IdsFor(rows, device));
+        if (options.BeamSize == 1 && options.NBest == 1)
         {
-            var hyps = GreedySearch.Decode(model, src.to(device), lengths, limits, options.KeepAttention, options.MinLength, stepper);
+            var hyps = GreedySearch.Decode(model, src.to(device), lengths, limits, options.KeepAttention, options.MinLength, stepper, subset);
             for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
         }
         else
         {
             var lists = BeamSearch.Decode(model, src.to(device), lengths, limits, options.BeamSize, options.Alpha,
-                options.NBest, options.MinLength, options.KeepAttention, options.KeepGreedyPath, stepper);
+                options.NBest, options.MinLength, options.KeepAttention, options.KeepGreedyPath, stepper, subset);
             for (int k = 0; k < indices.Length; k++) results[indices[k]] = lists[k];
         }
     }

@@ -23,11 +23,12 @@ public static class BeamSearch
     /// <summary>
     /// Decodes a source batch (B, S) with CPU lengths (B, EOS included) and per-sentence output limits (B).
     /// Returns for each sentence its <paramref name="nBest"/> best finished hypotheses, best first. Steps run through
-    /// <paramref name="stepper"/> (the plain <see cref="DecoderStepper"/> when null).
+    /// <paramref name="stepper"/> (the plain <see cref="DecoderStepper"/> when null); with <paramref name="subset"/>,
+    /// candidates are its ids only (a vocabulary shortlist).
     /// </summary>
     public static List<List<Hypothesis>> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths,
         int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false, bool keepGreedy = false,
-        DecoderStepper? stepper = null)
+        DecoderStepper? stepper = null, OutputSubset? subset = null)
     {
         if (nBest > beamSize) throw new ArgumentException($"nBest ({nBest}) cannot exceed the beam size ({beamSize})");
         if (keepAttention) model.RequireAttention();
@@ -42,7 +43,7 @@ public static class BeamSearch
         var expand = arange(B, device: dev).repeat_interleave(K);                 // (B*K)
         source = source.Select(expand);                                           // (N*K, S, ...)
         state = state.Select(expand);                                             // (N*K, H)
-        long V = model.Decoder.VocabSize;
+        long V = subset?.Size ?? model.Decoder.VocabSize;                         // candidates per row; PAD and EOS keep their ids
         // Running tensors hold the N unfinished sentences (K rows each); `sentences.Index` maps them to the batch.
         var sentences = new ActiveRows(B, dev);
         var limit = maxLengths.to(dev).unsqueeze(1);                              // (N, 1)
@@ -53,8 +54,9 @@ public static class BeamSearch
         var finalScores = full([B, K], float.NegativeInfinity, device: dev);      // (B, K) filled as sentences leave
         var finalLengths = zeros([B, K], dtype: ScalarType.Int64, device: dev);   // (B, K)
         var y = full([B * K], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: dev); // (N*K)
-        var noop = full([V], float.NegativeInfinity, device: dev);               // (V)
-        noop[SubwordTokenizer.PadId] = tensor(0f);
+        int C = (int)Math.Min(K, V);                                              // candidates kept per row
+        var noopBest = full([C], float.NegativeInfinity, device: dev);            // (C): a finished row's candidates
+        noopBest[0] = tensor(0f);
         var greedySlot = zeros([B, 1], dtype: ScalarType.Int64, device: dev);     // (N, 1) slot on the greedy path
         var tokensPerStep = new List<Tensor>();                                   // (B, K) per step
         var originsPerStep = new List<Tensor>();                                  // (B, K) per step
@@ -65,29 +67,33 @@ public static class BeamSearch
             using var stepScope = NewDisposeScope();
             int N = sentences.Count;
             var (next, weights) = stepper.Step(y, state, source);
-            var logp = nn.functional.log_softmax(stepper.Logits(next.Attentional), dim: -1).view(N, K, V); // (N, K, V)
+            var logits = subset is null ? stepper.Logits(next.Attentional) : subset.Logits(next.Attentional); // (N*K, V)
+            var logp = nn.functional.log_softmax(logits, dim: -1).view(N, K, V);  // (N, K, V)
             if (t < minLength) logp[.., .., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
-            logp = where(finished.unsqueeze(2), noop, logp);                      // (N, K, V)
-            var cand = scores.unsqueeze(2) + logp;                                // (N, K, V)
+            // A sentence's K best candidates are among the C best tokens of each of its rows: rank those only.
+            var (rowBest, rowToken) = logp.topk(C, dim: -1);                      // (N, K, C), (N, K, C)
+            rowBest = where(finished.unsqueeze(2), noopBest, rowBest);            // a finished row: PAD at no cost, only
+            rowToken = where(finished.unsqueeze(2), SubwordTokenizer.PadId, rowToken);
+            var cand = scores.unsqueeze(2) + rowBest;                             // (N, K, C)
             var candLen = hypLengths + finished.logical_not().to(ScalarType.Int64); // (N, K)
             var ranked = alpha == 0 ? cand : cand / Penalty(candLen, alpha).unsqueeze(2);
-            var best = ranked.view(N, K * V).topk(K, dim: 1).indexes;             // (N, K)
+            var best = ranked.view(N, K * C).topk(K, dim: 1).indexes;             // (N, K) into K*C
             if (keepGreedy && K > 1)
             {
-                var greedyToken = logp.gather(1, greedySlot.unsqueeze(2).expand(N, 1, V)).squeeze(1).argmax(-1, keepdim: true); // (N, 1)
-                var greedyIndex = greedySlot * V + greedyToken;                   // (N, 1) into K*V
+                var greedyIndex = greedySlot * C;                                 // (N, 1): the greedy row's best token
                 var kept = best.eq(greedyIndex).any(1, keepdim: true);            // (N, 1)
                 best = cat([best[.., ..(K - 1)], where(kept, best[.., (K - 1)..], greedyIndex)], dim: 1); // (N, K)
                 greedySlot = ActiveRows.Replace(greedySlot, best.eq(greedyIndex).to(ScalarType.Int64).argmax(1, keepdim: true)); // (N, 1)
             }
-            var origin = best.div(V, rounding_mode: RoundingMode.floor);          // (N, K)
-            var token = best.remainder(V);                                        // (N, K)
-            var newScores = cand.view(N, K * V).gather(1, best);                  // (N, K)
+            var origin = best.div(C, rounding_mode: RoundingMode.floor);          // (N, K)
+            var token = rowToken.view(N, K * C).gather(1, best);                  // (N, K) positions in the output layer
+            var newScores = cand.view(N, K * C).gather(1, best);                  // (N, K)
             var newLengths = candLen.gather(1, origin);                           // (N, K)
             var newFinished = finished.gather(1, origin).logical_or(token.eq(SubwordTokenizer.EosId))
                 .logical_or(limit.le(t + 1));                                     // (N, K)
             var rows = ((arange(N, device: dev) * K).unsqueeze(1) + origin).view(-1); // (N*K)
-            tokensPerStep.Add(sentences.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B, K)
+            var emitted = subset is null ? token : subset.ToVocabulary(token);   // (N, K) target ids
+            tokensPerStep.Add(sentences.Scatter(emitted, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B, K)
             originsPerStep.Add(sentences.Scatter(origin, slots.expand(B, K)).MoveToOuterDisposeScope()); // (B, K), a left sentence keeps its slots
             if (keepAttention) attentionPerStep.Add(sentences.Scatter(weights!.view(N, K, -1), 0).MoveToOuterDisposeScope()); // (B, K, S)
             var done = newFinished.all(1);                                        // (N)
@@ -109,13 +115,13 @@ public static class BeamSearch
                 source = ActiveRows.Replace(source, source.Select(keepRows));
                 limit = ActiveRows.Replace(limit, limit.index_select(0, keep));
                 greedySlot = ActiveRows.Replace(greedySlot, greedySlot.index_select(0, keep));
-                token = token.index_select(0, keep);
+                emitted = emitted.index_select(0, keep);
                 newScores = newScores.index_select(0, keep);
                 newLengths = newLengths.index_select(0, keep);
                 newFinished = newFinished.index_select(0, keep);
             }
             state = next.Select(rows).MoveToOuterDisposeScope();
-            y = ActiveRows.Replace(y, token.view(-1));
+            y = ActiveRows.Replace(y, emitted.view(-1));
             scores = ActiveRows.Replace(scores, newScores);
             hypLengths = ActiveRows.Replace(hypLengths, newLengths);
             finished = ActiveRows.Replace(finished, newFinished);

@@ -46,6 +46,13 @@ public sealed record DecodingOptions
     /// </summary>
     public bool KeepGreedyPath { get; init; }
 
+    /// <summary>
+    /// Greedy and beam search choose each batch's outputs among the target tokens its shortlist lists for the batch's
+    /// source tokens (the output layer and softmax run over those only); null (the default) scores the whole target
+    /// vocabulary. Sampling always draws from the whole vocabulary.
+    /// </summary>
+    public Shortlist? Shortlist { get; init; }
+
     /// <summary>Return attention weights with each hypothesis (needed for alignments).</summary>
     public bool KeepAttention { get; init; }
 

@@ -14,18 +14,20 @@ public static class GreedySearch
     /// Decodes a source batch (B, S) with CPU lengths (B, EOS included). Returns per sentence the output ids
     /// (without EOS), their summed log-probability, and optionally the attention weights (T, S) per sentence.
     /// EOS is forbidden for the first <paramref name="minLength"/> steps. Steps run through <paramref name="stepper"/>
-    /// (the plain <see cref="DecoderStepper"/> when null).
+    /// (the plain <see cref="DecoderStepper"/> when null); with <paramref name="subset"/>, outputs are chosen among
+    /// its ids only (a vocabulary shortlist).
     /// </summary>
     public static List<Hypothesis> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention = false,
-        int minLength = 0, DecoderStepper? stepper = null) =>
-        Run(model, src, lengths, maxLengths, keepAttention, minLength, choose: null, stepper);
+        int minLength = 0, DecoderStepper? stepper = null, OutputSubset? subset = null) =>
+        Run(model, src, lengths, maxLengths, keepAttention, minLength, choose: null, stepper, subset);
 
     /// <summary>
     /// The step loop greedy search and <see cref="SamplingSearch"/> share: <paramref name="choose"/> picks each
-    /// row's next token from the log-probabilities (N, V) → (N); null takes the most likely.
+    /// row's next token from the log-probabilities (N, V) → (N); null takes the most likely. With
+    /// <paramref name="subset"/>, V is the subset's size and the chosen positions map to its ids.
     /// </summary>
     internal static List<Hypothesis> Run(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention,
-        int minLength, Func<Tensor, Tensor>? choose, DecoderStepper? stepper)
+        int minLength, Func<Tensor, Tensor>? choose, DecoderStepper? stepper, OutputSubset? subset = null)
     {
         if (keepAttention) model.RequireAttention();
         stepper ??= new DecoderStepper(model.Decoder);
@@ -46,7 +48,8 @@ public static class GreedySearch
         {
             using var stepScope = NewDisposeScope();
             var (next, weights) = stepper.Step(y, state, source);
-            var logProbs = nn.functional.log_softmax(stepper.Logits(next.Attentional), dim: -1); // (N, V)
+            var logits = subset is null ? stepper.Logits(next.Attentional) : subset.Logits(next.Attentional); // (N, V)
+            var logProbs = nn.functional.log_softmax(logits, dim: -1);          // (N, V)
             if (t < minLength) logProbs[.., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
             Tensor best, token;                                                  // (N), (N)
             if (choose is null) (best, token) = logProbs.max(dim: -1);
@@ -55,6 +58,7 @@ public static class GreedySearch
                 token = choose(logProbs);
                 best = logProbs.gather(1, token.unsqueeze(1)).squeeze(1);
             }
+            if (subset is not null) token = subset.ToVocabulary(token);          // (N) target ids
             score.index_add_(0, rows.Index, best, 1);
             outputs.Add(rows.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B)
             if (keepAttention) attention.Add(rows.Scatter(weights!, 0).MoveToOuterDisposeScope()); // (B, S)

@@ -24,6 +24,7 @@ public sealed class Translator : IDisposable
     private readonly Device device;
     private readonly string configFile;
     private readonly DecoderStepper stepper;      // held for the translator's life: every call decodes with it
+    private Shortlist? shortlist;                 // testing.shortlist, read once
 
     /// <summary>The config the model was trained with.</summary>
     public Seq2SeqConfig Config { get; }
@@ -65,7 +66,20 @@ public sealed class Translator : IDisposable
         Checkpoint.Load(path, model);
         model.to(dev);
         model.eval();
-        return new Translator(config, dir.ConfigFile, model, src, trg, dev, fastPaths ?? config.FastPaths);
+        var translator = new Translator(config, dir.ConfigFile, model, src, trg, dev, fastPaths ?? config.FastPaths);
+        if (config.Testing.Shortlist is { } file)
+        {
+            try
+            {
+                translator.shortlist = translator.LoadShortlist(file);
+            }
+            catch (UserErrorException e)
+            {
+                translator.Dispose();
+                throw new UserErrorException($"{dir.ConfigFile}: testing.shortlist: {e.Message}");
+            }
+        }
+        return translator;
     }
 
     /// <summary>The decoding settings of the model's config (<c>testing:</c> section).</summary>
@@ -77,6 +91,7 @@ public sealed class Translator : IDisposable
         BatchSize = Config.Testing.BatchSize,
         MaxLengthRatio = Config.Testing.MaxLengthRatio,
         MaxLengthOffset = Config.Testing.MaxLengthOffset,
+        Shortlist = shortlist,
     };
 
     /// <summary>The loaded model (tests call the searches on it directly).</summary>
@@ -102,6 +117,22 @@ public sealed class Translator : IDisposable
         options.Validate();
         if (options.KeepAttention && !HasAttention)
             throw new UserErrorException($"{configFile}: model.attention is none: this model has no attention weights, so no alignments or attention matrices");
+        options.Shortlist?.Check(SourceTokenizer, TargetTokenizer, "the shortlist", ModelPath);
+    }
+
+    /// <summary>The model directory this translator was loaded from.</summary>
+    public string ModelPath => Path.GetDirectoryName(configFile) is { Length: > 0 } dir ? dir : ".";
+
+    /// <summary>
+    /// Reads a shortlist file (<see cref="Shortlist"/>, written by <c>seq2seq shortlist</c>) and checks that it was built
+    /// for this model's vocabularies; pass it as <see cref="DecodingOptions.Shortlist"/>.
+    /// </summary>
+    /// <exception cref="UserErrorException">The file is missing, malformed or built for other vocabularies.</exception>
+    public Shortlist LoadShortlist(string path)
+    {
+        var shortlist = Shortlist.Load(path);
+        shortlist.Check(SourceTokenizer, TargetTokenizer, path, ModelPath);
+        return shortlist;
     }
 
     /// <summary>

@@ -30,6 +30,17 @@ public class DecoderStepper : IDisposable
     /// <summary>Output scores from attentional vectors: (..., H) → (..., V).</summary>
     public virtual Tensor Logits(Tensor attentional) => Decoder.Logits(attentional);
 
+    /// <summary>
+    /// The output layer restricted to target <paramref name="ids"/> (U, ascending, the special tokens first), for
+    /// the steps of one batch (a vocabulary shortlist). The caller disposes it.
+    /// </summary>
+    public virtual OutputSubset Subset(Tensor ids)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return new OutputSubset(ids, Decoder.OutputWeight.index_select(0, ids), Decoder.OutputBias.index_select(0, ids), packed: null);
+    }
+
     /// <summary>Frees what the stepper holds (the plain one holds nothing).</summary>
     public void Dispose()
     {

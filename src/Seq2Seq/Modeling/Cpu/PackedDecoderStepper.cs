@@ -26,6 +26,7 @@ internal sealed class PackedDecoderStepper : DecoderStepper
     private readonly PackedWeight? gruAttentional; // the input weights on a_{t-1} (with the table and input feeding)
     private readonly PackedWeight? gruInput;       // all the input weights (GRU without the table)
     private readonly PackedWeight? gruHidden;      // W_hh, b_hh; GRU only
+    private readonly int rows;                     // the usual rows of a step, for packing subsets alike
 
     /// <summary>Whether <paramref name="decoder"/>'s weights can be packed here: float weights on the CPU, MKL present.</summary>
     public static bool Supports(Decoder decoder) =>
@@ -39,6 +40,7 @@ internal sealed class PackedDecoderStepper : DecoderStepper
     public PackedDecoderStepper(Decoder decoder, int rows, long maxTokenGatesBytes = MaxTokenGatesBytes) : base(decoder)
     {
         if (!Supports(decoder)) throw new InvalidOperationException("the decoder's weights cannot be packed here");
+        this.rows = rows;
         using var scope = NewDisposeScope();                                     // the cell's weight_ih etc. are new handles
         using var noGrad = no_grad();
         output = Pack(decoder.OutputWeight, decoder.OutputBias, rows);
@@ -84,6 +86,16 @@ internal sealed class PackedDecoderStepper : DecoderStepper
     {
         var logits = output.Apply(attentional.reshape(-1, Decoder.HiddenSize)); // (N, V)
         return attentional.dim() == 2 ? logits : logits.reshape([.. attentional.shape[..^1], Decoder.VocabSize]);
+    }
+
+    /// <summary>The output layer's rows of <paramref name="ids"/>, packed once for the batch's steps.</summary>
+    public override OutputSubset Subset(Tensor ids)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var weight = Decoder.OutputWeight.index_select(0, ids);                  // (U, H)
+        var bias = Decoder.OutputBias.index_select(0, ids);                      // (U)
+        return new OutputSubset(ids, weight, bias, Pack(weight, bias, rows));
     }
 
     /// <inheritdoc />
