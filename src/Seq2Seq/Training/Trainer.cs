@@ -156,7 +156,7 @@ public sealed class Trainer
         run.State = s;
         if (isBest) directory.SaveBest(model, s, score, t.KeepBestCkpts);
         directory.RecordValidation(new ValidationReport(s.Step, s.Epoch, scores.Loss, scores.Perplexity, scores.Bleu, isBest, s.LearningRate,
-            clock.Elapsed.TotalSeconds));
+            clock.Elapsed.TotalSeconds, scores.Chrf, scores.Samples, TimeSpan.FromSeconds(run.ElapsedSeconds)));
         return EarlyStopping.StopReason(s, t);
     }
 
