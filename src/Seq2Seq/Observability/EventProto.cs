@@ -67,7 +67,10 @@ internal static class EventProto
                     if (field == 2) step = (long)value;
                     break;
                 case 1: at += 8; break;
-                case 2: at += (int)ReadVarint(evt, ref at); break;
+                case 2:
+                    int length = (int)ReadVarint(evt, ref at);                   // read before at moves past it
+                    at += length;
+                    break;
                 case 5: at += 4; break;
                 default: throw new InvalidDataException($"protobuf wire type {wire} is not expected in an Event");
             }
