@@ -58,6 +58,11 @@ public class TensorBoardTests
         string firstDev = File.ReadLines(config.Data.Dev + ".fr").First();
         Assert.Contains($"| {firstDev} |", text.Text);
         Assert.Equal(2 + Validator.SampleCount, text.Text!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        // The curves are redrawn at every validation from metrics.tsv, which holds the new columns.
+        Assert.Contains("dev BLEU\n", File.ReadAllText(Path.Combine(config.ModelDir, "curves.svg")));
+        Assert.EndsWith("\tdev_chrf\ttrain_loss\tminutes", metrics[0]);
+        Assert.Equal(10, metrics[2].Split('\t').Length);
     }
 
     [Fact]
