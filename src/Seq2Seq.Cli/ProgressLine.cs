@@ -15,6 +15,7 @@ internal sealed class ProgressLine : IProgress<int>, IDisposable
     private readonly long? total;
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly Timer? timer;
+    private readonly bool live;
     private readonly Lock drawing = new();
     private long done;
     private int drawnWidth;
@@ -26,7 +27,10 @@ internal sealed class ProgressLine : IProgress<int>, IDisposable
         this.output = output;
         this.what = what;
         this.total = total;
-        if (live) timer = new Timer(_ => Draw(final: false), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
+        this.live = live;
+        if (!live) return;
+        Redraw();
+        timer = new Timer(_ => Redraw(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
     }
 
     /// <summary>A line on the console's stderr, live only when stderr is a terminal and <paramref name="stdoutFree"/> (stdout does not share that terminal).</summary>
@@ -77,7 +81,7 @@ internal sealed class ProgressLine : IProgress<int>, IDisposable
         timer?.Dispose();
         lock (drawing)
         {
-            if (closed || timer is null) return;
+            if (closed || !live) return;
             closed = true;
             if (final)
             {
@@ -92,12 +96,13 @@ internal sealed class ProgressLine : IProgress<int>, IDisposable
         }
     }
 
-    private void Draw(bool final)
+    /// <summary>Draws the line as it stands now (the timer does this four times a second).</summary>
+    internal void Redraw()
     {
         lock (drawing)
         {
-            if (closed) return;
-            Write(Text(what, Interlocked.Read(ref done), total, clock.Elapsed.TotalSeconds, final));
+            if (closed || !live) return;
+            Write(Text(what, Interlocked.Read(ref done), total, clock.Elapsed.TotalSeconds, final: false));
             output.Flush();
         }
     }
