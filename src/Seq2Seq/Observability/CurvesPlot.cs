@@ -4,8 +4,9 @@ using SkiaSharp;
 namespace Seq2Seq.Observability;
 
 /// <summary>
-/// Draws training curves of one or several runs with ScottPlot: dev BLEU above, training loss (dashed) and dev loss
-/// (solid) below, one colour per run, named in the legends. SVG or PNG by the output file's extension.
+/// Draws training curves of one or several runs with ScottPlot: dev BLEU above, training loss (thin, pale) and dev
+/// loss (with markers) below, one colour per run, named in the legends. SVG or PNG by the output file's extension.
+/// No line is dashed: Skia's SVG canvas cannot draw dashes and says so on the console.
 /// </summary>
 public static class CurvesPlot
 {
@@ -71,9 +72,9 @@ public static class CurvesPlot
             var rows = runs[r].Rows;
             var color = palette.GetColor(r);
             double[] xs = [.. rows.Select(row => x == CurvesAxis.Steps ? row.Step : row.Minutes)];
-            Line(bleu, xs, [.. rows.Select(row => row.DevBleu)], color, runs[r].Name, dashed: false);
-            Line(loss, xs, [.. rows.Select(row => row.DevLoss)], color, $"{runs[r].Name} dev", dashed: false);
-            Line(loss, xs, [.. rows.Select(row => row.TrainLoss)], color, $"{runs[r].Name} train", dashed: true);
+            Line(bleu, xs, [.. rows.Select(row => row.DevBleu)], color, runs[r].Name, training: false);
+            Line(loss, xs, [.. rows.Select(row => row.DevLoss)], color, $"{runs[r].Name} dev", training: false);
+            Line(loss, xs, [.. rows.Select(row => row.TrainLoss)], color, $"{runs[r].Name} train", training: true);
         }
         string xLabel = x == CurvesAxis.Steps ? "step" : "minutes of training";
         bleu.Title("dev BLEU");
@@ -92,14 +93,13 @@ public static class CurvesPlot
     }
 
     /// <summary>Adds the finite points of one series (a column a run's file lacks draws nothing).</summary>
-    private static void Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool dashed)
+    private static void Line(Plot plot, double[] xs, double[] ys, Color color, string label, bool training)
     {
         var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(xs[i]) && double.IsFinite(ys[i])).ToArray();
         if (keep.Length == 0) return;
-        var line = plot.Add.Scatter(keep.Select(i => xs[i]).ToArray(), keep.Select(i => ys[i]).ToArray(), color);
+        var line = plot.Add.Scatter(keep.Select(i => xs[i]).ToArray(), keep.Select(i => ys[i]).ToArray(), training ? color.Lighten(0.45) : color);
         line.LegendText = label;
-        line.LineWidth = 2;
-        line.MarkerSize = keep.Length == 1 ? 6 : 3;
-        if (dashed) line.LinePattern = LinePattern.Dashed;
+        line.LineWidth = training ? 1.5f : 2;
+        line.MarkerSize = training && keep.Length > 1 ? 0 : 5;
     }
 }
