@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Seq2Seq.Config;
 using Seq2Seq.Data;
 using Seq2Seq.Evaluation;
@@ -7,68 +8,105 @@ using Seq2Seq.ModelStore;
 namespace Seq2Seq.Cli;
 
 /// <summary>
-/// <c>seq2seq test CONFIG.yaml | --model DIR --src FILE --ref FILE [--beam N] ...</c>: translates a test set,
-/// writes the hypotheses into the model directory (atomically) and prints BLEU and chrF with their signatures.
+/// <c>seq2seq test CONFIG.yaml | --model DIR --src FILE --ref FILE [--src FILE --ref FILE ...] [--beam N] ...</c>:
+/// translates one or several test sets with one model, writes each one's hypotheses into the model directory
+/// (atomically) and prints the BLEU and chrF signatures once and a table: set, sentences, BLEU, chrF, length ratio.
 /// </summary>
 internal static class TestCommand
 {
     public static Command Create()
     {
-        var config = new Argument<string?>("config") { Description = "YAML config: its model_dir and data.test ({test}.{src}, {test}.{trg})", Arity = ArgumentArity.ZeroOrOne };
+        var config = new Argument<string?>("config") { Description = "YAML config: its model_dir and data.test ({test}.{src}, {test}.{trg}; one prefix or a list)", Arity = ArgumentArity.ZeroOrOne };
         var model = new Option<string?>("--model") { Description = "model directory (instead of CONFIG)" };
-        var src = new Option<string?>("--src") { Description = "source file (with --model)" };
-        var reference = new Option<string?>("--ref") { Description = "reference file (with --model)" };
-        var output = new Option<string?>("--output") { Description = "hypothesis file (default: <model_dir>/<test name>.<beam>.hyp.<trg>)" };
+        var src = new Option<string[]>("--src") { Description = "source file (with --model; repeat with --ref for several test sets)" };
+        var reference = new Option<string[]>("--ref") { Description = "reference file of the --src at the same position" };
+        var output = new Option<string?>("--output") { Description = "hypothesis file of a single test set (default: <model_dir>/<test name>.<beam>.hyp.<trg>)" };
         var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint file in the model directory", DefaultValueFactory = _ => ModelDirectory.BestCheckpointName };
         var flags = new DecodingFlags();
-        var command = new Command("test", "translate a test set with the configured beam and score it (BLEU, chrF)")
+        var command = new Command("test", "translate one or several test sets with the configured beam and score them (BLEU, chrF)")
         {
             config, model, src, reference, output, checkpoint,
         };
         flags.AddTo(command);
         command.SetAction(parse =>
         {
-            string modelDir, srcPath, refPath;
+            string modelDir;
+            List<(string Source, string Reference)> files;
+            string[] sources = parse.GetValue(src) ?? [], references = parse.GetValue(reference) ?? [];
             if (parse.GetValue(config) is string configPath)
             {
-                if (parse.GetValue(model) is not null || parse.GetValue(src) is not null || parse.GetValue(reference) is not null)
+                if (parse.GetValue(model) is not null || sources.Length > 0 || references.Length > 0)
                     throw new UserErrorException("give either CONFIG or --model/--src/--ref, not both");
                 var cfg = ConfigLoader.Load(FileArgument.Existing(configPath, "config"));
-                if (string.IsNullOrEmpty(cfg.Data.Test)) throw new UserErrorException($"{configPath}: data.test is not set");
+                if (cfg.Data.Test is not { Count: > 0 } tests) throw new UserErrorException($"{configPath}: data.test is not set");
                 modelDir = cfg.ModelDir;
-                srcPath = $"{cfg.Data.Test}.{cfg.Data.Src}";
-                refPath = $"{cfg.Data.Test}.{cfg.Data.Trg}";
+                files = [.. tests.Select(t => ($"{t}.{cfg.Data.Src}", $"{t}.{cfg.Data.Trg}"))];
             }
             else
             {
                 modelDir = parse.GetValue(model) ?? throw new UserErrorException("give CONFIG.yaml, or --model DIR --src FILE --ref FILE");
-                srcPath = parse.GetValue(src) ?? throw new UserErrorException("--model needs --src FILE");
-                refPath = parse.GetValue(reference) ?? throw new UserErrorException("--model needs --ref FILE");
+                if (sources.Length == 0) throw new UserErrorException("--model needs --src FILE");
+                if (references.Length == 0) throw new UserErrorException("--model needs --ref FILE");
+                if (sources.Length != references.Length)
+                    throw new UserErrorException($"{sources.Length} --src but {references.Length} --ref: give one --ref for each --src");
+                files = [.. sources.Zip(references)];
             }
-            FileArgument.Existing(srcPath);
-            if (parse.GetValue(output) is string outPath) FileArgument.NotAFolder(outPath);
-            var refs = BleuCommand.ReadLines(refPath, "reference");
-            var sources = TextFile.ReadLines(srcPath);
-            if (sources.Count != refs.Count)
-                throw new UserErrorException($"{srcPath} has {sources.Count} lines but {refPath} has {refs.Count}");
+            string? outPath = parse.GetValue(output);
+            if (outPath is not null && files.Count > 1)
+                throw new UserErrorException($"--output names one file, but there are {files.Count} test sets; leave it out to write each into the model directory");
+            if (outPath is not null) FileArgument.NotAFolder(outPath);
+            // Every set is checked before the model is loaded, so a mistake in the last one costs nothing.
+            var sets = new List<(string FileName, List<string> Sources, List<string> References)>();
+            foreach (var (srcPath, refPath) in files)
+            {
+                FileArgument.Existing(srcPath);
+                var refs = BleuCommand.ReadLines(refPath, "reference");
+                var lines = TextFile.ReadLines(srcPath);
+                if (lines.Count != refs.Count)
+                    throw new UserErrorException($"{srcPath} has {lines.Count} lines but {refPath} has {refs.Count}");
+                sets.Add((Path.GetFileName(srcPath), lines, refs));
+            }
 
             using var translator = flags.Load(parse, modelDir, parse.GetValue(checkpoint)!);
             var options = flags.Options(parse, translator);
-            var hyps = translator.Translate(sources, options).Select(t => t.Text).ToList();
-
-            string name = Path.GetFileName(srcPath);
             string suffix = "." + translator.Config.Data.Src;
-            if (name.EndsWith(suffix, StringComparison.Ordinal) && name.Length > suffix.Length) name = name[..^suffix.Length];
-            string hypPath = parse.GetValue(output) ?? Path.Combine(modelDir, $"{name}.{options.BeamSize}.hyp.{translator.Config.Data.Trg}");
-            AtomicFile.WriteAllText(hypPath, string.Concat(hyps.Select(h => h + "\n")));
-
-            var bleu = Bleu.Corpus(hyps, [refs]);
-            var chrf = Chrf.Corpus(hyps, [refs]);
-            Console.Out.WriteLine(bleu.FormatWithSignature());
-            Console.Out.WriteLine(chrf.FormatWithSignature());
-            Console.Error.WriteLine($"seq2seq: {hyps.Count} hypotheses (beam {options.BeamSize}) written to {hypPath}");
+            var rows = new List<(string Name, int Sentences, BleuScore Bleu, ChrfScore Chrf)>();
+            foreach (var (fileName, lines, refs) in sets)
+            {
+                string name = fileName.EndsWith(suffix, StringComparison.Ordinal) && fileName.Length > suffix.Length ? fileName[..^suffix.Length] : fileName;
+                List<string> hyps;
+                using (var progress = ProgressLine.OnStderr($"translating {name}", lines.Count, stdoutFree: true))
+                {
+                    hyps = [.. translator.Translate(lines, options, progress).Select(t => t.Text)];
+                    progress.Finish();
+                }
+                string hypPath = outPath ?? Path.Combine(modelDir, $"{name}.{options.BeamSize}.hyp.{translator.Config.Data.Trg}");
+                AtomicFile.WriteAllText(hypPath, string.Concat(hyps.Select(h => h + "\n")));
+                Console.Error.WriteLine($"seq2seq: {hyps.Count} hypotheses (beam {options.BeamSize}) written to {hypPath}");
+                rows.Add((name, hyps.Count, Bleu.Corpus(hyps, [refs]), Chrf.Corpus(hyps, [refs])));
+            }
+            PrintScores(rows);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The signatures once, as sacrebleu prints them (with the score after <c>=</c> when there is one test set), then
+    /// one table row per set.
+    /// </summary>
+    private static void PrintScores(List<(string Name, int Sentences, BleuScore Bleu, ChrfScore Chrf)> rows)
+    {
+        var (bleu, chrf) = (rows[0].Bleu, rows[0].Chrf);
+        Console.Out.WriteLine(rows.Count == 1 ? bleu.FormatWithSignature() : $"BLEU|{bleu.Signature}");
+        Console.Out.WriteLine(rows.Count == 1 ? chrf.FormatWithSignature() : $"{chrf.Name}|{chrf.Signature}");
+        Console.Out.WriteLine();
+        int width = Math.Max(3, rows.Max(r => r.Name.Length));
+        Console.Out.WriteLine($"{"set".PadRight(width)}  sentences   BLEU  {chrf.Name,6}  length ratio");
+        foreach (var (name, sentences, b, c) in rows)
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name.PadRight(width)}  {sentences,9}  {b.Score,5:F2}  {c.Score,6:F2}  {b.Ratio,12:F3}"));
+        }
     }
 }

@@ -36,10 +36,10 @@ internal sealed class TrainingDisplay(TextWriter output) : IProgress<TrainingEve
                 CloseLine();
                 if (!tableHeader)
                 {
-                    output.WriteLine("  step | epoch | dev loss |    ppl | dev BLEU |       lr | secs");
+                    output.WriteLine("  step | epoch | dev loss |    ppl | dev BLEU |  chrF |       lr | secs");
                     tableHeader = true;
                 }
-                output.WriteLine($"{v.Step,6} | {v.Epoch,5} | {v.Loss,8:F4} | {v.Perplexity,6:F2} | {v.Bleu,8:F2} | {v.LearningRate,8:G3} | {v.Seconds,4:F0}{(v.IsBest ? "  *best*" : "")}");
+                output.WriteLine($"{v.Step,6} | {v.Epoch,5} | {v.Loss,8:F4} | {v.Perplexity,6:F2} | {v.Bleu,8:F2} | {v.Chrf,5:F1} | {v.LearningRate,8:G3} | {v.Seconds,4:F0}{(v.IsBest ? "  *best*" : "")}");
                 break;
             case DataReport d:
                 CloseLine();

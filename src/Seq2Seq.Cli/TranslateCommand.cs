@@ -78,12 +78,16 @@ internal static class TranslateCommand
             var lines = inPath is null ? InputLines.Read(Console.OpenStandardInput()) : InputLines.ReadFile(inPath);
             long index = 0, subwords = 0;
             clock.Restart();
-            foreach (var t in translator.TranslateStream(lines, options, parse.GetValue(chunk)))
+            // Live only on a terminal that the translations are not printed to.
+            using var progress = ProgressLine.OnStderr("translating", inPath is null ? null : ProgressLine.CountLines(inPath),
+                stdoutFree: outPath is not null || Console.IsOutputRedirected);
+            foreach (var t in translator.TranslateStream(lines, options, parse.GetValue(chunk), progress))
             {
                 writer.Write(index++, t, options.NBest > 1);
                 subwords += t.Tokens.Count;
             }
             writer.Commit();
+            progress.Finish(index);
             if (parse.GetValue(stats)) PrintStats(index, subwords, clock.Elapsed.TotalSeconds, loadSeconds);
             return 0;
         });

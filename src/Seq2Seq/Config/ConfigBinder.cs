@@ -140,12 +140,24 @@ internal sealed partial class ConfigBinder(string file)
             }
             return values.ToArray();
         }
+        if (type == typeof(TestSets) && node is YamlSequenceNode prefixes)
+        {
+            var items = new List<string>();
+            foreach (var item in prefixes.Children)
+            {
+                if (item is not YamlScalarNode { Value: { Length: > 0 } prefix } || IsNull(item))
+                    throw new UserErrorException($"{file}:{item.Start.Line}: {path}: expected a list of corpus prefixes, got {Describe(item)} in it");
+                items.Add(prefix);
+            }
+            if (items.Count == 0) throw new UserErrorException($"{at}: expected at least one corpus prefix, got an empty list");
+            return new TestSets(items);
+        }
         if (node is not YamlScalarNode scalar)
         {
             throw new UserErrorException($"{at}: expected {Expected(type)}, got {Describe(node)}");
         }
         var raw = scalar.Value ?? "";
-        if (type == typeof(string) || ConfigSchema.ChoiceType(type) is not null)
+        if (type == typeof(string) || type == typeof(TestSets) || ConfigSchema.ChoiceType(type) is not null)
         {
             if (IsNull(scalar))
             {
@@ -158,7 +170,7 @@ internal sealed partial class ConfigBinder(string file)
             }
             if (ConfigSchema.ChoiceType(type) is not { } choices)
             {
-                return raw;
+                return type == typeof(TestSets) ? new TestSets([raw]) : (object)raw;
             }
             if (ConfigNames.TryParse(choices, raw, out var choice))
             {

@@ -14,9 +14,6 @@ namespace Seq2Seq.Config;
 /// </remarks>
 public static partial class ConfigLoader
 {
-    /// <summary>The corpus prefixes whose files <see cref="CheckFiles"/> looks for.</summary>
-    private static readonly string[] CorpusKeys = ["data.train", "data.dev", "data.test"];
-
     /// <summary>Reads and validates a config file.</summary>
     /// <param name="path">The YAML file; it is named as given in error messages.</param>
     /// <returns>The config, with defaults for every omitted key.</returns>
@@ -49,7 +46,7 @@ public static partial class ConfigLoader
     }
 
     /// <summary>
-    /// Checks that the corpus files named by <c>data.train</c>, <c>data.dev</c> and (if set) <c>data.test</c>
+    /// Checks that the corpus files named by <c>data.train</c>, <c>data.dev</c> and (if set) every <c>data.test</c>
     /// exist for both languages: <c>{prefix}.{src}</c> and <c>{prefix}.{trg}</c>.
     /// </summary>
     /// <param name="config">A config returned by <see cref="Load"/> or <see cref="Parse"/>.</param>
@@ -60,14 +57,10 @@ public static partial class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(config);
         var baseDir = baseDirectory ?? Directory.GetCurrentDirectory();
-        foreach (var key in CorpusKeys)
+        var corpora = new[] { ("data.train", config.Data.Train), ("data.dev", config.Data.Dev) }
+            .Concat((config.Data.Test ?? new TestSets([])).Select(t => ("data.test", t)));
+        foreach (var (key, prefix) in corpora)
         {
-            var prefix = key switch
-            {
-                "data.train" => config.Data.Train,
-                "data.dev" => config.Data.Dev,
-                _ => config.Data.Test,
-            };
             if (string.IsNullOrEmpty(prefix))
             {
                 continue;

@@ -14,9 +14,9 @@ internal static class ConfigSchema
             .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
             .OrderBy(p => p.MetadataToken);
 
-    /// <summary>A nested section: one of the config records (a class in this namespace).</summary>
+    /// <summary>A nested section: one of the config records (a class in this namespace; <see cref="TestSets"/> is a value).</summary>
     public static bool IsSection(Type type) =>
-        type.IsClass && type != typeof(string) && type.Namespace == typeof(Seq2SeqConfig).Namespace;
+        type.IsClass && type != typeof(string) && type != typeof(TestSets) && type.Namespace == typeof(Seq2SeqConfig).Namespace;
 
     /// <summary>The enum type of a closed-choice key (<c>RnnType</c>, or <c>TokenLevel</c> of a <c>TokenLevel?</c>); null for other keys.</summary>
     public static Type? ChoiceType(Type type) => (Nullable.GetUnderlyingType(type) ?? type) is { IsEnum: true } e ? e : null;

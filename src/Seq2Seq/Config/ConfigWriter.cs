@@ -30,6 +30,8 @@ internal static partial class ConfigWriter
         int i => i.ToString(CultureInfo.InvariantCulture),
         double d => FormatDouble(d),
         IEnumerable<double> list => "[" + string.Join(", ", list.Select(FormatDouble)) + "]",
+        TestSets { Count: 1 } one => QuoteIfNeeded(one[0]),
+        TestSets sets => "[" + string.Join(", ", sets.Select(QuoteIfNeeded)) + "]",
         _ => throw new InvalidOperationException($"Cannot write a {value.GetType()} to YAML."),
     };
 

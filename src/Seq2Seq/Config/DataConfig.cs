@@ -11,8 +11,8 @@ public sealed record DataConfig
     [Required]
     public string Dev { get; init; } = "";
 
-    /// <summary>Test corpus prefix (optional; used by <c>seq2seq test</c>).</summary>
-    public string? Test { get; init; }
+    /// <summary>Test corpus prefix, or a list of them (optional; used by <c>seq2seq test</c>).</summary>
+    public TestSets? Test { get; init; }
 
     /// <summary>Source language suffix, e.g. <c>fr</c>. Required.</summary>
     [Required]

@@ -42,4 +42,7 @@ public sealed record LanguageModelTrainingConfig
     /// <summary>Temperature of the samples shown during training; 0 = always the most likely character.</summary>
     [Range(From = 0)]
     public double SampleTemperature { get; init; } = 1.0;
+
+    /// <summary>Write TensorBoard event files under <c>&lt;model_dir&gt;/tensorboard/</c> while training.</summary>
+    public bool Tensorboard { get; init; } = true;
 }

@@ -78,4 +78,7 @@ public sealed record TrainingConfig
     /// <summary>Stop training after this many non-finite losses in a row.</summary>
     [Range(Above = 0)]
     public int MaxBadLossesInARow { get; init; } = 10;
+
+    /// <summary>Write TensorBoard event files under <c>&lt;model_dir&gt;/tensorboard/</c> while training.</summary>
+    public bool Tensorboard { get; init; } = true;
 }

@@ -45,10 +45,11 @@ internal static class BatchDecoding
     /// <summary>
     /// Decodes <paramref name="sources"/> (non-empty subword id rows, no EOS) through <paramref name="stepper"/> and
     /// returns for each, in input order, its <see cref="DecodingOptions.NBest"/> best hypotheses, best first. Batches
-    /// run on <paramref name="workers"/> when given (a training run's), else on threads started for the call.
+    /// run on <paramref name="workers"/> when given (a training run's), else on threads started for the call;
+    /// <paramref name="progress"/> hears the number of sources of each batch done, from the thread that decoded it.
     /// </summary>
     public static List<Hypothesis>[] DecodeNBest(Seq2SeqModel model, DecoderStepper stepper, IReadOnlyList<int[]> sources,
-        DecodingOptions options, Device device, WorkerThreads? workers = null)
+        DecodingOptions options, Device device, WorkerThreads? workers = null, IProgress<int>? progress = null)
     {
         options.Validate();
         var results = new List<Hypothesis>[sources.Count];
@@ -57,7 +58,11 @@ internal static class BatchDecoding
         int threads = device.type == DeviceType.CPU ? Math.Min(batches.Count, get_num_threads()) : 1;
         if (threads <= 1)
         {
-            foreach (var (number, indices) in batches) DecodeBatch(model, stepper, sources, number, indices, options, device, results);
+            foreach (var (number, indices) in batches)
+            {
+                DecodeBatch(model, stepper, sources, number, indices, options, device, results);
+                progress?.Report(indices.Length);
+            }
             return results;
         }
         using var own = workers is null || workers.Count < threads ? new WorkerThreads(threads) : null;
@@ -67,7 +72,10 @@ internal static class BatchDecoding
         (own ?? workers!).Run(threads, _ =>
         {
             for (int b = Interlocked.Increment(ref next); b < longestFirst.Length; b = Interlocked.Increment(ref next))
+            {
                 DecodeBatch(model, stepper, sources, longestFirst[b].Number, longestFirst[b].Rows, options, device, results);
+                progress?.Report(longestFirst[b].Rows.Length);
+            }
         });
         return results;
     }

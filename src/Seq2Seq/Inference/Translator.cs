@@ -139,10 +139,11 @@ public sealed class Translator : IDisposable
     /// Translates <paramref name="sentences"/>; result i belongs to sentence i. An empty (or all-space) sentence
     /// gives an empty translation with score 0 without running the model. Identical sentences in one call are
     /// decoded once and share their result. Sources longer than <see cref="DecodingOptions.MaxSourceLength"/>
-    /// subwords are cut to it. Never drops or reorders a sentence.
+    /// subwords are cut to it. Never drops or reorders a sentence. <paramref name="progress"/> hears, after each batch,
+    /// how many distinct sentences it decoded.
     /// </summary>
     /// <exception cref="UserErrorException">An option is out of range, or attention is asked of a model without it.</exception>
-    public IReadOnlyList<Translation> Translate(IReadOnlyList<string> sentences, DecodingOptions? options = null)
+    public IReadOnlyList<Translation> Translate(IReadOnlyList<string> sentences, DecodingOptions? options = null, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(sentences);
         options ??= DefaultOptions;
@@ -170,7 +171,7 @@ public sealed class Translator : IDisposable
             }
             slot[i] = k;
         }
-        var lists = BatchDecoding.DecodeNBest(model, stepper, ids, options, device);
+        var lists = BatchDecoding.DecodeNBest(model, stepper, ids, options, device, progress: progress);
         var done = new Translation[ids.Count];
         for (int k = 0; k < ids.Count; k++)
         {
@@ -200,28 +201,30 @@ public sealed class Translator : IDisposable
     /// Translates a stream of sentences of any length in constant memory: reads <paramref name="chunkSize"/>
     /// sentences at a time, translates them with <see cref="Translate"/> (sorted by length into batches inside the
     /// chunk, restored to input order) and yields the results, one per input sentence, in input order.
+    /// <paramref name="progress"/> hears, after each batch, how many distinct sentences it decoded.
     /// </summary>
-    public IEnumerable<Translation> TranslateStream(IEnumerable<string> sentences, DecodingOptions? options = null, int chunkSize = 10_000)
+    public IEnumerable<Translation> TranslateStream(IEnumerable<string> sentences, DecodingOptions? options = null, int chunkSize = 10_000,
+        IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(sentences);
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         options ??= DefaultOptions;
         Validate(options);
-        return Chunks(sentences, options, chunkSize);
+        return Chunks(sentences, options, chunkSize, progress);
     }
 
-    private IEnumerable<Translation> Chunks(IEnumerable<string> sentences, DecodingOptions options, int chunkSize)
+    private IEnumerable<Translation> Chunks(IEnumerable<string> sentences, DecodingOptions options, int chunkSize, IProgress<int>? progress)
     {
         var chunk = new List<string>(Math.Min(chunkSize, 100_000));
         foreach (string sentence in sentences)
         {
             chunk.Add(sentence);
             if (chunk.Count < chunkSize) continue;
-            foreach (var t in Translate(chunk, options)) yield return t;
+            foreach (var t in Translate(chunk, options, progress)) yield return t;
             chunk.Clear();
         }
         if (chunk.Count > 0)
-            foreach (var t in Translate(chunk, options)) yield return t;
+            foreach (var t in Translate(chunk, options, progress)) yield return t;
     }
 
     /// <summary>

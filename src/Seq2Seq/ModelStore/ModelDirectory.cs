@@ -45,6 +45,12 @@ public sealed class ModelDirectory
     /// <summary>One row per validation.</summary>
     public string MetricsFile => Combine("metrics.tsv");
 
+    /// <summary>The TensorBoard event files of training (<c>training.tensorboard</c>).</summary>
+    public string TensorBoardFolder => Combine("tensorboard");
+
+    /// <summary>The training curves, redrawn at every validation.</summary>
+    public string CurvesFile => Combine("curves.svg");
+
     /// <summary>Exists while a training run holds the directory; holds that run's process id (<see cref="ModelDirectoryLock"/>).</summary>
     public string LockFile => Combine(LockFileName);
 
@@ -99,12 +105,13 @@ public sealed class ModelDirectory
 
     /// <summary>
     /// Removes what an earlier run wrote besides its config (which a new run rewrites): checkpoints, log, metrics and
-    /// vocabularies, so that none of them can be paired with the new run's vocabulary.
+    /// vocabularies, curves and TensorBoard events, so that none of them can be paired with the new run's vocabulary.
     /// </summary>
     public void RemoveRunFiles()
     {
-        var files = Directory.GetFiles(Path, "*.ckpt").Append(MetricsFile).Append(TrainLog).Append(CharVocabularyFile).Concat(TokenizerFiles);
+        var files = Directory.GetFiles(Path, "*.ckpt").Append(MetricsFile).Append(TrainLog).Append(CharVocabularyFile).Append(CurvesFile).Concat(TokenizerFiles);
         foreach (var old in files) File.Delete(old);
+        if (Directory.Exists(TensorBoardFolder)) Directory.Delete(TensorBoardFolder, recursive: true);
     }
 
     /// <summary>

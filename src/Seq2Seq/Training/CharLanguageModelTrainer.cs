@@ -4,6 +4,7 @@ using Seq2Seq.Data;
 using Seq2Seq.Inference;
 using Seq2Seq.Modeling;
 using Seq2Seq.ModelStore;
+using Seq2Seq.Observability;
 using Seq2Seq.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,7 +48,8 @@ public sealed class CharLanguageModelTrainer
     /// <exception cref="UserErrorException">Another run holds the model directory, it holds files (without overwrite), the text is unusable, or a file cannot be written.</exception>
     public LanguageModelTrainingResult Run(CancellationToken cancel = default)
     {
-        using var directory = new RunDirectory(dir, progress);
+        using var observers = new TrainingObservers(progress);
+        using var directory = new RunDirectory(dir, observers);
         if (dir.HasContent && !options.Overwrite)
             throw new UserErrorException($"{dir.Path}: model directory already holds files; use --overwrite to start over");
         if (config.Threads > 0) set_num_threads(config.Threads);
@@ -70,6 +72,7 @@ public sealed class CharLanguageModelTrainer
             AtomicFile.WriteAllText(dir.ConfigFile, ConfigLoader.ToYaml(config));
             vocabulary.Save(dir.CharVocabularyFile);
         });
+        observers.Start(dir, t.Tensorboard, curves: false, resumedAt: null);
         directory.Notice($"{config.Name}: {config.Data}: {ids.Length:N0} characters, {vocabulary.Size} distinct; device {device.type}, {get_num_threads()} thread{(get_num_threads() == 1 ? "" : "s")}, seed {config.Seed}");
         directory.Notice($"{streams.Batch} stream{(streams.Batch > 1 ? "s" : "")} of {streams.Length:N0} characters, read in {streams.Chunks:N0} chunk{(streams.Chunks > 1 ? "s" : "")} " +
             $"of up to {streams.SeqLength} a pass{(streams.UnusedPairs > 0 ? $" ({streams.UnusedPairs} characters at the end unused)" : "")}");
@@ -138,12 +141,12 @@ public sealed class CharLanguageModelTrainer
                 {
                     var report = window.Report(step, ofPass, done, streams.Chunks, clock.Elapsed, Eta(step, clock.Elapsed));
                     lastLoss = report.Loss;
-                    progress?.Report(report);
+                    observers.Report(report);
                     directory.Log($"step {report.Step} pass {report.Pass} loss {report.Loss:F4} ({report.CharactersPerSecond:F0} characters/s)");
                 }
                 if (t.SampleFreq > 0 && step % t.SampleFreq == 0 && stop is null)
                 {
-                    ShowSample(directory, sampler, step);
+                    ShowSample(directory, observers, sampler, step);
                     lastSample = step;
                     SaveWeights(model, step, clock.Elapsed);
                 }
@@ -155,7 +158,7 @@ public sealed class CharLanguageModelTrainer
         }
         if (step > 0 && !diverged)
         {
-            if (lastSample != step) ShowSample(directory, sampler, step);
+            if (lastSample != step) ShowSample(directory, observers, sampler, step);
             SaveWeights(model, step, clock.Elapsed);
         }
         directory.Notice($"stopped: {stop}; {step} step{(step == 1 ? "" : "s")}{(lastLoss is double l ? $", loss {l:F4} per character" : "")}");
@@ -179,13 +182,13 @@ public sealed class CharLanguageModelTrainer
         return fraction > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - Math.Min(1, fraction)) / fraction) : null;
     }
 
-    private void ShowSample(RunDirectory directory, CharSampler sampler, int step)
+    private void ShowSample(RunDirectory directory, IProgress<TrainingEvent> observers, CharSampler sampler, int step)
     {
         var t = config.Training;
         if (t.SampleLength == 0) return;
         // A generator of its own (seeded by the run's seed and the step) leaves the training's random draws as they were.
         string text = sampler.Sample(null, t.SampleLength, t.SampleTemperature, ShardedStep.DropoutSeed(config.Seed, step, 0));
-        progress?.Report(new LanguageModelSample(step, text));
+        observers.Report(new LanguageModelSample(step, text));
         directory.Log($"sample at step {step}:\n----\n{text}\n----");
     }
 

@@ -6,7 +6,9 @@ namespace Seq2Seq.Training;
 /// <summary>The scores of one validation on the dev set.</summary>
 /// <param name="Loss">Cross-entropy per target token, without label smoothing.</param>
 /// <param name="Bleu">Corpus BLEU of greedy translations.</param>
-public readonly record struct DevScores(double Loss, double Bleu)
+/// <param name="Chrf">Corpus chrF of the same translations (NaN when not computed).</param>
+/// <param name="Samples">The first few dev sentences with their translations.</param>
+public readonly record struct DevScores(double Loss, double Bleu, double Chrf = double.NaN, IReadOnlyList<DevSample>? Samples = null)
 {
     /// <summary>e to the <see cref="Loss"/>.</summary>
     public double Perplexity => Math.Exp(Loss);

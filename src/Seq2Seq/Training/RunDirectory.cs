@@ -16,6 +16,8 @@ internal sealed class RunDirectory : IDisposable
     private readonly List<string> pendingLog = [];
     private ModelDirectoryLock? hold;
     private StreamWriter? log;
+    private double trainLossSum;
+    private int trainLossCount;
 
     /// <summary>
     /// Holds <paramref name="dir"/> when it exists already, so that a second run is refused before it reads anything;
@@ -73,16 +75,22 @@ internal sealed class RunDirectory : IDisposable
 
     /// <summary>Starts <c>metrics.tsv</c> with its header row.</summary>
     public void StartMetrics() =>
-        ModelDirectory.WriteOrFail(Dir.MetricsFile, () => File.WriteAllText(Dir.MetricsFile, "step\tepoch\tlearning_rate\tdev_loss\tdev_ppl\tdev_bleu\tbest\n"));
+        ModelDirectory.WriteOrFail(Dir.MetricsFile, () => File.WriteAllText(Dir.MetricsFile, "step\tepoch\tlearning_rate\tdev_loss\tdev_ppl\tdev_bleu\tbest\tdev_chrf\ttrain_loss\tminutes\n"));
 
-    /// <summary>Logs a validation and appends its row to <c>metrics.tsv</c>.</summary>
+    /// <summary>
+    /// Logs a validation and appends its row to <c>metrics.tsv</c> (with the mean of the training losses reported since
+    /// the previous validation, empty when none was), then reports it: a listener that reads the file finds the row.
+    /// </summary>
     public void RecordValidation(ValidationReport r)
     {
-        progress?.Report(r);
-        Log($"validation at step {r.Step}: dev loss {r.Loss:F4} ppl {r.Perplexity:F2} bleu {r.Bleu:F2}{(r.IsBest ? " (best)" : "")} lr {r.LearningRate:G3} ({r.Seconds:F1}s)");
+        Log($"validation at step {r.Step}: dev loss {r.Loss:F4} ppl {r.Perplexity:F2} bleu {r.Bleu:F2} chrf {r.Chrf:F2}{(r.IsBest ? " (best)" : "")} lr {r.LearningRate:G3} ({r.Seconds:F1}s)");
+        string trainLoss = trainLossCount > 0 ? (trainLossSum / trainLossCount).ToString("F5", CultureInfo.InvariantCulture) : "";
+        (trainLossSum, trainLossCount) = (0, 0);
         ModelDirectory.WriteOrFail(Dir.MetricsFile, () => File.AppendAllText(Dir.MetricsFile, string.Join('\t', r.Step, r.Epoch,
             r.LearningRate.ToString("G6", CultureInfo.InvariantCulture), r.Loss.ToString("F5", CultureInfo.InvariantCulture),
-            r.Perplexity.ToString("F3", CultureInfo.InvariantCulture), r.Bleu.ToString("F2", CultureInfo.InvariantCulture), r.IsBest ? "*" : "") + "\n"));
+            r.Perplexity.ToString("F3", CultureInfo.InvariantCulture), r.Bleu.ToString("F2", CultureInfo.InvariantCulture), r.IsBest ? "*" : "",
+            r.Chrf.ToString("F2", CultureInfo.InvariantCulture), trainLoss, r.Elapsed.TotalMinutes.ToString("F3", CultureInfo.InvariantCulture)) + "\n"));
+        progress?.Report(r);
     }
 
     /// <summary>Reports the data of the run and writes it to the log.</summary>
@@ -96,6 +104,7 @@ internal sealed class RunDirectory : IDisposable
     /// <summary>Reports a step and writes it to the log.</summary>
     public void RecordStep(StepReport report)
     {
+        if (double.IsFinite(report.Loss)) (trainLossSum, trainLossCount) = (trainLossSum + report.Loss, trainLossCount + 1);
         progress?.Report(report);
         Log(FormatStep(report));
     }

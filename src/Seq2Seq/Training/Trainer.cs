@@ -2,6 +2,7 @@ using Seq2Seq.Config;
 using Seq2Seq.Data;
 using Seq2Seq.Modeling;
 using Seq2Seq.ModelStore;
+using Seq2Seq.Observability;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,7 +36,8 @@ public sealed class Trainer
     /// <exception cref="UserErrorException">Another run holds the model directory, the inputs are unusable, or a file cannot be written.</exception>
     public TrainingResult Run(CancellationToken cancel = default)
     {
-        using var directory = new RunDirectory(dir, progress);
+        using var observers = new TrainingObservers(progress);
+        using var directory = new RunDirectory(dir, observers);
         CheckModelDirectory();
         if (config.Threads > 0) set_num_threads(config.Threads);
         var device = ComputeDevice.Resolve(options.Device ?? config.Device.YamlName());
@@ -43,6 +45,7 @@ public sealed class Trainer
         var data = TrainingData.Prepare(config, options.Resume, directory, device);
         directory.Open(options.Resume, () => dir.SaveTokenizers(data.Source, data.Target));
         var (model, optimizer, state) = Start(directory, data, device);
+        observers.Start(dir, config.Training.Tensorboard, curves: true, options.Resume ? state.Step : null);
         var t = config.Training;
         var sampler = new BatchSampler(data.Train.Source, data.Train.Target, t.BatchSize, t.BatchType == BatchType.Tokens, config.Seed);
         var run = new RunState(state);
@@ -156,7 +159,7 @@ public sealed class Trainer
         run.State = s;
         if (isBest) directory.SaveBest(model, s, score, t.KeepBestCkpts);
         directory.RecordValidation(new ValidationReport(s.Step, s.Epoch, scores.Loss, scores.Perplexity, scores.Bleu, isBest, s.LearningRate,
-            clock.Elapsed.TotalSeconds));
+            clock.Elapsed.TotalSeconds, scores.Chrf, scores.Samples, TimeSpan.FromSeconds(run.ElapsedSeconds)));
         return EarlyStopping.StopReason(s, t);
     }
 

@@ -9,5 +9,8 @@ namespace Seq2Seq.Training;
 /// <param name="IsBest">Whether this is the best score so far (and was saved as best.ckpt).</param>
 /// <param name="LearningRate">Learning rate after the plateau scheduler saw this score.</param>
 /// <param name="Seconds">How long the validation took.</param>
+/// <param name="Chrf">Greedy dev chrF (NaN when not computed).</param>
+/// <param name="Samples">The first few dev sentences with their current translations.</param>
+/// <param name="Elapsed">Wall time of training at this validation (this and earlier runs).</param>
 public sealed record ValidationReport(int Step, int Epoch, double Loss, double Perplexity, double Bleu, bool IsBest,
-    double LearningRate, double Seconds) : TrainingEvent;
+    double LearningRate, double Seconds, double Chrf = double.NaN, IReadOnlyList<DevSample>? Samples = null, TimeSpan Elapsed = default) : TrainingEvent;

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace Seq2Seq.Training;
 
-/// <summary>Scores the model on the dev set: loss per target token and greedy corpus BLEU against the raw references.</summary>
+/// <summary>Scores the model on the dev set: loss per target token and greedy corpus BLEU and chrF against the raw references.</summary>
 /// <param name="devSet">The encoded dev pairs.</param>
 /// <param name="dev">The dev corpus as read (its target lines are the references).</param>
 /// <param name="targetTokenizer">Turns the hypotheses back into text.</param>
@@ -19,6 +19,9 @@ namespace Seq2Seq.Training;
 internal sealed class Validator(EncodedCorpus devSet, ParallelCorpus dev, TextTokenizer targetTokenizer, Device device, TestingConfig testing,
     WorkerThreads workers, bool fastPaths)
 {
+    /// <summary>How many dev sentences, from the first, are reported with their translations.</summary>
+    public const int SampleCount = 5;
+
     /// <summary>Dev loss per target token (no label smoothing) and greedy BLEU; leaves the model in eval mode.</summary>
     public DevScores Evaluate(Seq2SeqModel model)
     {
@@ -45,6 +48,8 @@ internal sealed class Validator(EncodedCorpus devSet, ParallelCorpus dev, TextTo
         var text = hyps.Select(h => targetTokenizer.Decode(h.Ids)).ToList();
         var refs = devSet.Lines.Select(i => dev.Target[i]).ToList();            // the references of the kept pairs
         double bleu = Bleu.Corpus(text, [refs]).Score;
-        return new DevScores(total / Math.Max(1, tokens), bleu);
+        double chrf = Chrf.Corpus(text, [refs]).Score;
+        var samples = Enumerable.Range(0, Math.Min(SampleCount, text.Count)).Select(k => new DevSample(dev.Source[devSet.Lines[k]], refs[k], text[k])).ToList();
+        return new DevScores(total / Math.Max(1, tokens), bleu, chrf, samples);
     }
 }

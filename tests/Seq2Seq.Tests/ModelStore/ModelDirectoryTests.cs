@@ -61,11 +61,15 @@ public class ModelDirectoryTests
             dir.CharVocabularyFile, dir.LanguageModelWeights, Path.Combine(dir.Path, "notes.txt") }.Concat(dir.TokenizerFiles).ToList();
         foreach (var file in written) File.WriteAllText(file, "x");
         File.WriteAllText(AtomicFile.TemporaryPath(dir.LastCheckpoint), "half");
+        Directory.CreateDirectory(dir.TensorBoardFolder);
+        File.WriteAllText(Path.Combine(dir.TensorBoardFolder, "events.out.tfevents.1.host.1"), "x");
+        File.WriteAllText(dir.CurvesFile, "<svg/>");
 
         dir.RemoveTemporaryFiles();
         dir.RemoveRunFiles();
 
         Assert.Equal(["config.yaml", "notes.txt"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.False(Directory.Exists(dir.TensorBoardFolder));
     }
 
     [Fact]
@@ -88,6 +92,6 @@ public class ModelDirectoryTests
 
     /// <summary>Every entry with its size and write time, the lock file included.</summary>
     private static string Snapshot(string dir) => string.Join("\n", Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories)
-        .Order(StringComparer.Ordinal).Select(f => $"{f} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O}"));
+        .Order(StringComparer.Ordinal).Select(f => $"{f} {(Directory.Exists(f) ? "folder" : new FileInfo(f).Length)} {File.GetLastWriteTimeUtc(f):O}"));
 
 }
