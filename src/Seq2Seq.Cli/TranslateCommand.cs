@@ -138,7 +138,7 @@ internal static class TranslateCommand
         return 0;
     }
 
-    private static void CreateDirectory(string path, string flag)
+    internal static void CreateDirectory(string path, string flag)
     {
         try
         {
