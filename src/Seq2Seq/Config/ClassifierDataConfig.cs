@@ -17,11 +17,9 @@ public sealed record ClassifierDataConfig
     public string? Test { get; init; }
 
     /// <summary>Suffix of the sentence files.</summary>
-    [Required]
     public string Text { get; init; } = "txt";
 
     /// <summary>Suffix of the label files (one label a line, e.g. <c>positive</c>).</summary>
-    [Required]
     public string Labels { get; init; } = "labels";
 
     /// <summary>Training sentences with more tokens than this are skipped.</summary>
