@@ -20,7 +20,7 @@ namespace Seq2Seq.Classification;
 internal sealed class ClassificationTask(SentenceClassifier model, Adam optimizer, EncodedSentences train, EncodedSentences dev, LabelSet labels,
     WorkerThreads workers, Device device, ClassifierConfig config) : ITrainingTask
 {
-    /// <summary>A dev header line of <c>metrics.tsv</c>'s columns.</summary>
+    /// <summary>The columns of a classifier's <c>metrics.tsv</c> (accuracy and macro-F1 in percent).</summary>
     public const string MetricsHeader = "step\tepoch\tlearning_rate\tdev_loss\tdev_accuracy\tdev_macro_f1\tbest";
 
     private readonly BatchSampler sampler = new(train.Ids, [.. train.Ids.Select(_ => Array.Empty<int>())], config.Training.BatchSize,

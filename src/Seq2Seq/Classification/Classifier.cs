@@ -43,8 +43,8 @@ public sealed class Classifier : IDisposable
         var dir = new ModelDirectory(modelDirectory);
         if (!Directory.Exists(dir.Path)) throw new UserErrorException($"{dir.Path}: no such model directory");
         if (!File.Exists(dir.ConfigFile)) throw new UserErrorException($"{dir.ConfigFile}: missing; is {dir.Path} a model directory written by 'seq2seq classify train'?");
+        var labels = LabelSet.Load(dir.LabelsFile);                          // first: a translation model's directory has none
         var config = ConfigLoader.LoadClassifier(dir.ConfigFile);
-        var labels = LabelSet.Load(dir.LabelsFile);
         var tokenizer = TextTokenizer.Load(config.Data.Tokens, dir.Path, ModelDirectory.SourcePrefix);
         var dev = ComputeDevice.Resolve(device ?? config.Device.YamlName());
         var model = new SentenceClassifier(config.Model, tokenizer.VocabSize, labels.Count);
