@@ -14,6 +14,7 @@ root.Subcommands.Add(CheckpointCommand.Create());
 root.Subcommands.Add(LmCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(PlotCommand.Create());
+root.Subcommands.Add(ClassifyCommand.Create());
 
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

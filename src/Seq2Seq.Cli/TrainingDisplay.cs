@@ -1,3 +1,4 @@
+using Seq2Seq.Classification;
 using Seq2Seq.Training;
 
 namespace Seq2Seq.Cli;
@@ -40,6 +41,15 @@ internal sealed class TrainingDisplay(TextWriter output) : IProgress<TrainingEve
                     tableHeader = true;
                 }
                 output.WriteLine($"{v.Step,6} | {v.Epoch,5} | {v.Loss,8:F4} | {v.Perplexity,6:F2} | {v.Bleu,8:F2} | {v.Chrf,5:F1} | {v.LearningRate,8:G3} | {v.Seconds,4:F0}{(v.IsBest ? "  *best*" : "")}");
+                break;
+            case ClassificationValidationReport c:
+                CloseLine();
+                if (!tableHeader)
+                {
+                    output.WriteLine("  step | epoch | dev loss | accuracy | macro-F1 |       lr | secs");
+                    tableHeader = true;
+                }
+                output.WriteLine($"{c.Step,6} | {c.Epoch,5} | {c.Loss,8:F4} | {100 * c.Accuracy,7:F2}% | {100 * c.MacroF1,8:F2} | {c.LearningRate,8:G3} | {c.Seconds,4:F0}{(c.IsBest ? "  *best*" : "")}");
                 break;
             case DataReport d:
                 CloseLine();

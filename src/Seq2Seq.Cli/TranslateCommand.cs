@@ -142,7 +142,7 @@ internal static class TranslateCommand
         return 0;
     }
 
-    private static void CreateDirectory(string path, string flag)
+    internal static void CreateDirectory(string path, string flag)
     {
         try
         {

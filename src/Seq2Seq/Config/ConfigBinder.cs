@@ -33,6 +33,9 @@ internal sealed partial class ConfigBinder(string file)
     public string At(string key) =>
         lines.TryGetValue(key, out var line) ? $"{file}:{line}: {key}" : $"{file}: {key}";
 
+    /// <summary>Whether the file read spells <paramref name="key"/> (a dotted path), rather than leaving it to its default.</summary>
+    public bool Spells(string key) => lines.ContainsKey(key);
+
     // ---------------------------------------------------------------- reading
 
     private YamlMappingNode ReadRoot(string yaml)

@@ -143,6 +143,8 @@ public static partial class ConfigLoader
             throw new UserErrorException($"{binder.At("data.trg")}: the source and target suffixes are both '{config.Data.Src}'");
         }
         var t = config.Training;
+        if (t.EvalMetric == EvalMetric.Accuracy)
+            throw new UserErrorException($"{binder.At("training.eval_metric")}: accuracy scores sentence classifiers; a translation model is scored by bleu or loss");
         if (t.Epochs == 0 && t.MaxSteps == 0 && t.MaxMinutes == 0)
         {
             throw new UserErrorException($"{binder.At("training.epochs")}: training would never stop: set epochs, max_steps or max_minutes");

@@ -8,4 +8,7 @@ public enum EvalMetric
 
     /// <summary>Dev cross-entropy per target token (<c>loss</c>), lower is better.</summary>
     Loss,
+
+    /// <summary>Share of dev sentences given their right label (<c>accuracy</c>), higher is better; sentence classifiers only.</summary>
+    Accuracy,
 }

@@ -50,11 +50,21 @@ public static class AttentionSvg
     {
         ArgumentNullException.ThrowIfNull(translation);
         ArgumentNullException.ThrowIfNull(title);
-        var weights = Weights(translation);
         var (source, target) = Labels(translation);
+        return Render(source, target, Weights(translation), title);
+    }
+
+    /// <summary>
+    /// The SVG document picturing any weight matrix as <see cref="Render(Translation, string)"/> draws attention: one
+    /// row of <paramref name="weights"/> per <paramref name="target"/> label, one column per <paramref name="source"/> label
+    /// (a sentence classifier's pooling weights are one row over the words, labelled with the predicted label).
+    /// </summary>
+    public static string Render(string[] source, string[] target, float[][] weights, string title)
+    {
+        ArgumentNullException.ThrowIfNull(title);
         if (weights.Length != target.Length || weights.Any(r => r.Length != source.Length))
             throw new ArgumentException($"attention is {weights.Length} × {(weights.Length == 0 ? 0 : weights[0].Length)}, " +
-                $"labels are {target.Length} × {source.Length}", nameof(translation));
+                $"labels are {target.Length} × {source.Length}", nameof(weights));
 
         double sourceLabels = Gap + CharWidth * Longest(source);                  // height of the rotated labels
         double targetLabels = Gap + CharWidth * Longest(target);                  // width of the row labels

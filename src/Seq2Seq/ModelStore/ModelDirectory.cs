@@ -60,6 +60,9 @@ public sealed class ModelDirectory
     /// <summary>The weights of a language model directory (<c>lm train</c>).</summary>
     public string LanguageModelWeights => Combine("model.ckpt");
 
+    /// <summary>The labels of a sentence classifier directory (<c>classify train</c>), one a line in output order.</summary>
+    public string LabelsFile => Combine("labels.txt");
+
     /// <summary>A checkpoint file of the directory by its name (<c>best.ckpt</c>, <c>last.ckpt</c>, <c>best.1200.ckpt</c>).</summary>
     public string Checkpoint(string name) => Combine(name);
 
@@ -109,7 +112,7 @@ public sealed class ModelDirectory
     /// </summary>
     public void RemoveRunFiles()
     {
-        var files = Directory.GetFiles(Path, "*.ckpt").Append(MetricsFile).Append(TrainLog).Append(CharVocabularyFile).Append(CurvesFile).Concat(TokenizerFiles);
+        var files = Directory.GetFiles(Path, "*.ckpt").Append(MetricsFile).Append(TrainLog).Append(CharVocabularyFile).Append(CurvesFile).Append(LabelsFile).Concat(TokenizerFiles);
         foreach (var old in files) File.Delete(old);
         if (Directory.Exists(TensorBoardFolder)) Directory.Delete(TensorBoardFolder, recursive: true);
     }

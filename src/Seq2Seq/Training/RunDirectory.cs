@@ -1,5 +1,4 @@
 using System.Globalization;
-using Seq2Seq.Modeling;
 using Seq2Seq.ModelStore;
 using static TorchSharp.torch;
 
@@ -73,9 +72,19 @@ internal sealed class RunDirectory : IDisposable
         ModelDirectory.WriteOrFail(Dir.TrainLog, () => log.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}"));
     }
 
-    /// <summary>Starts <c>metrics.tsv</c> with its header row.</summary>
-    public void StartMetrics() =>
-        ModelDirectory.WriteOrFail(Dir.MetricsFile, () => File.WriteAllText(Dir.MetricsFile, "step\tepoch\tlearning_rate\tdev_loss\tdev_ppl\tdev_bleu\tbest\tdev_chrf\ttrain_loss\tminutes\n"));
+    /// <summary>The columns of a translation run's <c>metrics.tsv</c>.</summary>
+    public const string TranslationMetricsHeader = "step\tepoch\tlearning_rate\tdev_loss\tdev_ppl\tdev_bleu\tbest\tdev_chrf\ttrain_loss\tminutes";
+
+    /// <summary>Starts <c>metrics.tsv</c> with its header row (tab-separated column names).</summary>
+    public void StartMetrics(string header) =>
+        ModelDirectory.WriteOrFail(Dir.MetricsFile, () => File.WriteAllText(Dir.MetricsFile, header + "\n"));
+
+    /// <summary>Appends a row (tab-separated values in the header's order) to <c>metrics.tsv</c>.</summary>
+    public void AppendMetrics(IEnumerable<object> values) =>
+        ModelDirectory.WriteOrFail(Dir.MetricsFile, () => File.AppendAllText(Dir.MetricsFile, string.Join('\t', values) + "\n"));
+
+    /// <summary>Reports a training event without writing it anywhere (a task's own validation event, which the task logs).</summary>
+    public void Report(TrainingEvent value) => progress?.Report(value);
 
     /// <summary>
     /// Logs a validation and appends its row to <c>metrics.tsv</c> (with the mean of the training losses reported since
@@ -114,7 +123,7 @@ internal sealed class RunDirectory : IDisposable
     /// <c>best.&lt;step&gt;.ckpt</c>, of which the directory keeps the newest <paramref name="keep"/> - 1. Weights that
     /// hold NaN or infinity are never saved.
     /// </summary>
-    public void SaveBest(Seq2SeqModel model, TrainingState state, double score, int keep)
+    public void SaveBest(nn.Module model, TrainingState state, double score, int keep)
     {
         if (!AllFinite(model))
         {
@@ -132,7 +141,7 @@ internal sealed class RunDirectory : IDisposable
     /// Saves weights, optimiser and <paramref name="state"/> (with the torch generator's state) as <c>last.ckpt</c> and
     /// returns the state saved; weights that hold NaN or infinity are not saved and the state is returned as it was.
     /// </summary>
-    public TrainingState SaveLast(Seq2SeqModel model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state)
+    public TrainingState SaveLast(nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state)
     {
         if (!AllFinite(model))
         {
@@ -158,7 +167,7 @@ internal sealed class RunDirectory : IDisposable
         $"{r.TargetTokensPerSecond:F0} tok/s {r.SentencesPerSecond:F1} sent/s lr {r.LearningRate:G3} ({r.Phases})";
 
     /// <summary>True when every weight is a finite number (a model that met a NaN is never saved).</summary>
-    private static bool AllFinite(Seq2SeqModel model)
+    private static bool AllFinite(nn.Module model)
     {
         using var scope = NewDisposeScope();
         foreach (var p in model.parameters())

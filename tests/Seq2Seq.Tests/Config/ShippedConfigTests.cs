@@ -7,8 +7,10 @@ public class ShippedConfigTests
     public static TheoryData<string> ConfigFiles()
     {
         var data = new TheoryData<string>();
-        // *_lm.yaml are character language model configs, another schema (LanguageModelConfigTests).
-        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "configs"), "*.yaml").Where(f => !f.EndsWith("_lm.yaml", StringComparison.Ordinal)).Order())
+        // *_lm.yaml are character language model configs, another schema (LanguageModelConfigTests); so is the
+        // classifier's sentiment.yaml (SentimentConfigTests).
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "configs"), "*.yaml")
+            .Where(f => !f.EndsWith("_lm.yaml", StringComparison.Ordinal) && Path.GetFileName(f) != "sentiment.yaml").Order())
         {
             data.Add(Path.GetFileName(file));
         }

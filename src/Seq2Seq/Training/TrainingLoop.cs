@@ -1,0 +1,181 @@
+using Seq2Seq.Config;
+using Seq2Seq.ModelStore;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Seq2Seq.Training;
+
+/// <summary>
+/// The training loop that every task shares: epochs of batches from the task, a step per batch, skipped non-finite
+/// losses, progress every <c>logging_freq</c> steps, validation every <c>validation_freq</c> steps (best checkpoints,
+/// the plateau schedule, early stopping), <c>last.ckpt</c> at each validation and at the end, and the limits
+/// (<c>epochs</c>, <c>max_steps</c>, <c>max_minutes</c>, cancellation). A resumed run continues at the batch it stopped at.
+/// </summary>
+/// <param name="t">The <c>training:</c> section.</param>
+/// <param name="directory">The run's model directory.</param>
+/// <param name="task">The task trained.</param>
+/// <param name="optimizer">The model's optimiser.</param>
+internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITrainingTask task, Adam optimizer)
+{
+    private const string Interrupted = "interrupted";
+
+    /// <summary>Refuses a resume that has nothing to resume or another model shape, and a fresh run into a directory that holds files.</summary>
+    /// <param name="dir">The model directory.</param>
+    /// <param name="options">Resume or overwrite.</param>
+    /// <param name="shapeDifferences">When resuming, the config keys of the model's shape that differ from those it was trained with.</param>
+    public static void CheckModelDirectory(ModelDirectory dir, TrainOptions options, Func<IReadOnlyList<string>> shapeDifferences)
+    {
+        if (options.Resume)
+        {
+            if (!File.Exists(dir.LastCheckpoint))
+                throw new UserErrorException($"{dir.LastCheckpoint}: nothing to resume (no last checkpoint in model_dir)");
+            if (!File.Exists(dir.ConfigFile))
+                throw new UserErrorException($"{dir.ConfigFile}: missing; cannot resume a model directory without the config it was trained with");
+            var differences = shapeDifferences();
+            if (differences.Count > 0)
+            {
+                throw new UserErrorException(
+                    $"{dir.Path}: cannot resume: the config's model shape differs from the checkpoint's ({string.Join("; ", differences)}); " +
+                    "restore those values or train into a new model_dir");
+            }
+            return;
+        }
+        if (dir.HasContent && !options.Overwrite)
+        {
+            throw new UserErrorException(
+                $"{dir.Path}: model directory already holds files; use --resume to continue it or --overwrite to start over");
+        }
+    }
+
+    /// <summary>
+    /// The optimiser of <paramref name="model"/> and the state the run starts from: those of <c>last.ckpt</c> (the torch
+    /// generator restored too) when <paramref name="resume"/>; otherwise fresh ones, after <paramref name="configYaml"/>
+    /// and the header of <c>metrics.tsv</c> are written.
+    /// </summary>
+    public static (Adam Optimizer, TrainingState State) Start(RunDirectory directory, nn.Module model, TrainingConfig t, bool resume,
+        string configYaml, string metricsHeader)
+    {
+        var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate, beta1: t.Betas[0], beta2: t.Betas[1], weight_decay: t.WeightDecay);
+        var state = new TrainingState { LearningRate = t.LearningRate };
+        var dir = directory.Dir;
+        if (resume)
+        {
+            state = Checkpoint.Load(dir.LastCheckpoint, model, optimizer);
+            TrainingState.RestoreTorchRng(state.TorchRngState);
+            SetLearningRate(optimizer, state.LearningRate);
+            directory.Notice($"resumed from {dir.LastCheckpoint} at step {state.Step} (epoch {state.Epoch}, batch {state.BatchInEpoch})");
+        }
+        else
+        {
+            AtomicFile.WriteAllText(dir.ConfigFile, configYaml);
+            directory.StartMetrics(metricsHeader);
+        }
+        directory.Notice($"model: {model.parameters().Sum(p => p.numel()):N0} parameters");
+        return (optimizer, state);
+    }
+
+    /// <summary>Trains from <paramref name="state"/> until a limit is reached, early stopping triggers or <paramref name="cancel"/> fires.</summary>
+    public TrainingResult Run(TrainingState state, bool resumed, CancellationToken cancel)
+    {
+        var run = new RunState(state);
+        var window = new StepWindow();
+        int badInARow = 0, lastValidated = resumed ? run.State.Step : -1;
+        string? stop = null;
+
+        while (stop is null)
+        {
+            var batches = task.EpochBatches(run.State.Epoch);
+            for (int b = run.State.BatchInEpoch; b < batches.Count && stop is null; b++)
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    stop = Interrupted;
+                    break;
+                }
+                var taken = task.Take(batches[b], run.State.Step);
+                run.State = run.State with { BatchInEpoch = b + 1 };
+                if (!float.IsFinite(taken.MeanLoss))
+                {
+                    stop = SkipBadLoss(run, taken.MeanLoss, ++badInARow);
+                    continue;
+                }
+                badInARow = 0;
+                window.Add(taken);
+                run.State = run.State with { Step = run.State.Step + 1 };
+                if (run.State.Step % t.LoggingFreq == 0) directory.RecordStep(window.Report(run, b + 1, batches.Count, t));
+                if (run.State.Step % t.ValidationFreq == 0)
+                {
+                    stop = Validate(run);
+                    lastValidated = run.State.Step;
+                    SaveLast(run);
+                }
+                stop ??= LimitReached(run);
+            }
+            if (stop is null)
+            {
+                run.State = run.State with { Epoch = run.State.Epoch + 1, BatchInEpoch = 0 };
+                if (t.Epochs > 0 && run.State.Epoch > t.Epochs) stop = $"{t.Epochs} epochs done";
+            }
+        }
+        bool interrupted = stop == Interrupted;
+        if (!interrupted && lastValidated != run.State.Step && run.State.Step > 0) Validate(run);
+        SaveLast(run);
+        var s = run.State;
+        directory.Notice($"stopped: {stop}; {s.Step} steps; best {(s.BestScore is double best ? ScoreText(best) : "none")} at step {s.BestStep}");
+        return new TrainingResult(stop, s.Step, s.Epoch, s.BestScore, s.BestStep, interrupted, Diverged: badInARow >= t.MaxBadLossesInARow);
+    }
+
+    /// <summary>Counts a step skipped for a loss that is not finite; returns why training stops, after too many in a row.</summary>
+    private string? SkipBadLoss(RunState run, float loss, int badInARow)
+    {
+        run.State = run.State with { SkippedBadLosses = run.State.SkippedBadLosses + 1 };
+        directory.Notice($"step {run.State.Step + 1}: loss is {loss}; batch skipped ({badInARow} in a row, {run.State.SkippedBadLosses} in all)", warning: true);
+        return badInARow >= t.MaxBadLossesInARow
+            ? $"{badInARow} non-finite losses in a row (training.max_bad_losses_in_a_row); lower the learning rate or check the data"
+            : null;
+    }
+
+    /// <summary>
+    /// Scores the dev set, moves the best score, the learning-rate schedule and early stopping on, saves a new best and
+    /// records the validation; returns why training stops (early stopping) or null.
+    /// </summary>
+    private string? Validate(RunState run)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (score, isBest) = task.Evaluate(run.State, t.EvalMetric);
+        var s = isBest ? run.State with { BestScore = score, BestStep = run.State.Step } : run.State;
+        (s, bool decreased) = PlateauSchedule.AfterValidation(s, isBest, t);
+        s = EarlyStopping.AfterValidation(s, isBest);
+        if (decreased)
+        {
+            SetLearningRate(optimizer, s.LearningRate);
+            directory.Notice($"no improvement for {t.Patience} validations: learning rate now {s.LearningRate:G3}");
+        }
+        run.State = s;
+        if (isBest) directory.SaveBest(task.Model, s, score, t.KeepBestCkpts);
+        task.RecordValidation(directory, s, isBest, clock.Elapsed.TotalSeconds, TimeSpan.FromSeconds(run.ElapsedSeconds));
+        return EarlyStopping.StopReason(s, t);
+    }
+
+    private void SaveLast(RunState run) =>
+        run.State = directory.SaveLast(task.Model, optimizer, run.State with { ElapsedSeconds = run.ElapsedSeconds });
+
+    private string? LimitReached(RunState run)
+    {
+        if (t.MaxSteps > 0 && run.State.Step >= t.MaxSteps) return $"max_steps {t.MaxSteps} reached";
+        if (t.MaxMinutes > 0 && run.ElapsedSeconds >= t.MaxMinutes * 60) return $"max_minutes {t.MaxMinutes} reached";
+        return null;
+    }
+
+    private static void SetLearningRate(OptimizerHelper optimizer, double lr)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+    }
+
+    private string ScoreText(double score) => t.EvalMetric switch
+    {
+        EvalMetric.Loss => $"dev loss {-score:F4}",
+        EvalMetric.Accuracy => $"dev accuracy {100 * score:F2}%",
+        _ => $"dev BLEU {score:F2}",
+    };
+}
