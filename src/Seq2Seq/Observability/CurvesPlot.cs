@@ -25,27 +25,30 @@ public static class CurvesPlot
         var (bleu, loss) = Panels(runs, x);
         var top = new PixelRect(0, Width, Height / 2, 0);
         var bottom = new PixelRect(0, Width, Height, Height / 2);
+        // Drawn into memory first: an exception thrown while the graphics library's native code writes (a full disk)
+        // cannot travel back through it and would end the process.
+        using var picture = new MemoryStream();
+        if (ext == ".svg")
+        {
+            using (var skStream = new SKManagedWStream(picture))
+            using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, Width, Height), skStream))
+            {
+                Draw(canvas, bleu, top);
+                Draw(canvas, loss, bottom);
+            }
+        }
+        else
+        {
+            using var surface = SKSurface.Create(new SKImageInfo(Width, Height));
+            Draw(surface.Canvas, bleu, top);
+            Draw(surface.Canvas, loss, bottom);
+            using var image = surface.Snapshot();
+            using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+            png.SaveTo(picture);
+        }
         try
         {
-            AtomicFile.Write(output, stream =>
-            {
-                if (ext == ".svg")
-                {
-                    using var skStream = new SKManagedWStream(stream);
-                    using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, Width, Height), skStream);
-                    Draw(canvas, bleu, top);
-                    Draw(canvas, loss, bottom);
-                }
-                else
-                {
-                    using var surface = SKSurface.Create(new SKImageInfo(Width, Height));
-                    Draw(surface.Canvas, bleu, top);
-                    Draw(surface.Canvas, loss, bottom);
-                    using var image = surface.Snapshot();
-                    using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-                    png.SaveTo(stream);
-                }
-            });
+            AtomicFile.Write(output, stream => picture.WriteTo(stream));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -153,7 +153,7 @@ public class TokenLevelTests
         };
         var (_, events) = Train(config);
         Assert.Equal((TokenLevel.Char, TokenLevel.Word), (events.OfType<DataReport>().Single().SourceLevel, events.OfType<DataReport>().Single().TargetLevel));
-        Assert.Equal(["config.yaml", "src.vocab.json", "trg.vocab.json"],
+        Assert.Equal(["config.yaml", "curves.svg", "src.vocab.json", "trg.vocab.json"],
             Directory.GetFiles(config.ModelDir).Select(Path.GetFileName).Where(f => !f!.EndsWith(".ckpt") && !f.EndsWith(".log") && !f.EndsWith(".tsv")).Order());
         var saved = ConfigLoader.Load(Path.Combine(config.ModelDir, "config.yaml"));
         Assert.Equal<(TokenLevel, TokenLevel?, TokenLevel?)>((TokenLevel.Bpe, TokenLevel.Char, TokenLevel.Word), (saved.Subwords.Type, saved.Subwords.SrcType, saved.Subwords.TrgType));
