@@ -1,5 +1,6 @@
 using Seq2Seq.Config;
 using Seq2Seq.ModelStore;
+using Seq2Seq.Observability;
 using Seq2Seq.Text;
 using Seq2Seq.Training;
 using TorchSharp;
@@ -32,7 +33,8 @@ public sealed class ClassifierTrainer
     /// <exception cref="UserErrorException">Another run holds the model directory, the inputs are unusable, or a file cannot be written.</exception>
     public TrainingResult Run(CancellationToken cancel = default)
     {
-        using var directory = new RunDirectory(dir, progress);
+        using var observers = new TrainingObservers(progress);
+        using var directory = new RunDirectory(dir, observers);
         TrainingLoop.CheckModelDirectory(dir, options, ShapeDifferences);
         if (config.Threads > 0) set_num_threads(config.Threads);
         var device = ComputeDevice.Resolve(options.Device ?? config.Device.YamlName());
@@ -59,6 +61,7 @@ public sealed class ClassifierTrainer
         model.to(device);
         var t = config.Training;
         var (optimizer, state) = TrainingLoop.Start(directory, model, t, options.Resume, ConfigLoader.ToYaml(config), ClassificationTask.MetricsHeader);
+        observers.Start(dir, t.Tensorboard, curves: false, options.Resume ? state.Step : null);
         using var workers = new WorkerThreads(device.type == DeviceType.CPU ? get_num_threads() : 1);
         var task = new ClassificationTask(model, optimizer, train, dev, labels, workers, device, config);
         return new TrainingLoop(t, directory, task, optimizer).Run(state, options.Resume, cancel);

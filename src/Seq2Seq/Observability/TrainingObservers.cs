@@ -1,4 +1,5 @@
 using System.Text;
+using Seq2Seq.Classification;
 using Seq2Seq.ModelStore;
 using Seq2Seq.Training;
 
@@ -58,6 +59,11 @@ internal sealed class TrainingObservers(IProgress<TrainingEvent>? inner) : IProg
                 board.AddScalar("dev/bleu", v.Bleu, v.Step);
                 if (double.IsFinite(v.Chrf)) board.AddScalar("dev/chrf", v.Chrf, v.Step);
                 if (v.Samples is { Count: > 0 } samples) board.AddText("dev/translations", Markdown(samples), v.Step);
+                break;
+            case ClassificationValidationReport c:
+                board.AddScalar("dev/loss", c.Loss, c.Step);
+                board.AddScalar("dev/accuracy", c.Accuracy, c.Step);
+                board.AddScalar("dev/macro_f1", c.MacroF1, c.Step);
                 break;
             case LanguageModelStepReport l:
                 board.AddScalar("train/loss", l.Loss, l.Step);
