@@ -27,6 +27,10 @@ public class ClassifierTests
         var validations = events.OfType<ClassificationValidationReport>().ToList();
         Assert.Equal([20, 40, 60, 80], validations.Select(v => v.Step));
         Assert.Equal(1.0, validations.Max(v => v.Accuracy));
+        // The validations also reach TensorBoard, as translation's do.
+        var accuracy = Observability.EventFileParser.ReadFolder(Path.Combine(config.ModelDir, "tensorboard"))
+            .SelectMany(e => e.Values.Where(v => v.Tag == "dev/accuracy").Select(v => (e.Step, v.Scalar))).ToList();
+        Assert.Equal(validations.Select(v => ((long)v.Step, (float?)v.Accuracy)), accuracy);
         using var classifier = Classifier.Load(config.ModelDir);
         Assert.Equal(["bright", "calm", "dark"], classifier.Labels);
         var corpus = LabeledCorpus.Read(Path.Combine(root, "dev.txt"), Path.Combine(root, "dev.labels"), lowercase: false);
