@@ -7,6 +7,7 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TranslateCommand.Create());
 root.Subcommands.Add(MergeCommand.Create());
 root.Subcommands.Add(ShortlistCommand.Create());
+root.Subcommands.Add(AverageCommand.Create());
 root.Subcommands.Add(ChatCommand.Create());
 root.Subcommands.Add(TestCommand.Create());
 root.Subcommands.Add(BleuCommand.Create());
