@@ -75,6 +75,14 @@ public sealed record TrainingConfig
     [Range(Above = 0)]
     public int KeepBestCkpts { get; init; } = 1;
 
+    /// <summary>Also save the weights every this many steps as <c>step.&lt;step&gt;.ckpt</c> (for <c>seq2seq average --last</c>); 0 = never.</summary>
+    [Range(From = 0)]
+    public int SaveFreq { get; init; }
+
+    /// <summary>How many of those periodic checkpoints to keep, the newest.</summary>
+    [Range(Above = 0)]
+    public int KeepLastCkpts { get; init; } = 5;
+
     /// <summary>Stop training after this many non-finite losses in a row.</summary>
     [Range(Above = 0)]
     public int MaxBadLossesInARow { get; init; } = 10;

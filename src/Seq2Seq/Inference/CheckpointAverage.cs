@@ -22,15 +22,21 @@ public static class CheckpointAverage
     public static IReadOnlyList<string> Best(string modelDirectory, int count)
     {
         var dir = new ModelDirectory(modelDirectory);
-        var kept = Directory.Exists(dir.Path)
-            ? Directory.GetFiles(dir.Path, "best.*.ckpt")
-                .Select(f => (File: f, Step: int.TryParse(Path.GetFileName(f).Split('.')[1], out int n) ? n : -1))
-                .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Select(x => x.File).ToList()
-            : [];
+        var kept = dir.BestCheckpointsByStep().ToList();
         if (kept.Count == 0 && File.Exists(dir.BestCheckpoint)) kept.Add(dir.BestCheckpoint);
         if (kept.Count < count)
             throw new UserErrorException($"{dir.Path}: keeps {kept.Count} best checkpoints, fewer than --best {count} (raise training.keep_best_ckpts)");
         return kept[..count];
+    }
+
+    /// <summary>The <paramref name="count"/> newest periodic checkpoints (<c>training.save_freq</c>), newest first.</summary>
+    /// <exception cref="UserErrorException">The directory keeps fewer periodic checkpoints than asked for.</exception>
+    public static IReadOnlyList<string> Last(string modelDirectory, int count)
+    {
+        var kept = new ModelDirectory(modelDirectory).PeriodicCheckpoints();
+        if (kept.Count < count)
+            throw new UserErrorException($"{modelDirectory}: keeps {kept.Count} periodic checkpoints, fewer than --last {count} (set training.save_freq and training.keep_last_ckpts)");
+        return kept.Take(count).ToList();
     }
 
     /// <summary>

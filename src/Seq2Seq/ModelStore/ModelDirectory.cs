@@ -69,6 +69,25 @@ public sealed class ModelDirectory
     /// <summary>An earlier best checkpoint, kept under the step it was saved at when <c>keep_best_ckpts</c> is over 1.</summary>
     public string BestCheckpointAt(int step) => Combine($"best.{step}.ckpt");
 
+    /// <summary>A periodic checkpoint (weights only), saved every <c>training.save_freq</c> steps.</summary>
+    public string PeriodicCheckpointAt(int step) => Combine($"step.{step}.ckpt");
+
+    /// <summary>The periodic checkpoints, newest first.</summary>
+    public IReadOnlyList<string> PeriodicCheckpoints() => StepFiles("step");
+
+    /// <summary>The earlier bests kept under their steps (<c>best.&lt;step&gt;.ckpt</c>), newest first.</summary>
+    public IReadOnlyList<string> BestCheckpointsByStep() => StepFiles("best");
+
+    /// <summary>Keeps the newest <paramref name="keep"/> periodic checkpoints and removes the older ones.</summary>
+    public void RemoveOlderPeriodic(int keep)
+    {
+        foreach (var file in PeriodicCheckpoints().Skip(keep)) File.Delete(file);
+    }
+
+    private List<string> StepFiles(string prefix) => !Directory.Exists(Path) ? [] : [.. Directory.GetFiles(Path, $"{prefix}.*.ckpt")
+        .Select(f => (File: f, Step: int.TryParse(System.IO.Path.GetFileName(f).Split('.')[1], out int n) ? n : -1))
+        .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Select(x => x.File)];
+
     /// <summary>Every checkpoint file in the directory, in ordinal name order.</summary>
     public IReadOnlyList<string> CheckpointFiles() => [.. Directory.GetFiles(Path, "*.ckpt").Order(StringComparer.Ordinal)];
 
@@ -123,10 +142,7 @@ public sealed class ModelDirectory
     /// </summary>
     public void RemoveOlderBests(int keep)
     {
-        var older = Directory.GetFiles(Path, "best.*.ckpt")
-            .Select(f => (File: f, Step: int.TryParse(System.IO.Path.GetFileName(f).Split('.')[1], out int n) ? n : -1))
-            .Where(x => x.Step >= 0).OrderByDescending(x => x.Step).Skip(keep - 1);
-        foreach (var (file, _) in older) File.Delete(file);
+        foreach (var file in BestCheckpointsByStep().Skip(keep - 1)) File.Delete(file);
     }
 
     /// <summary>Runs <paramref name="write"/>; a failed write (full disk, read-only folder) becomes a one-line user error naming <paramref name="path"/>.</summary>

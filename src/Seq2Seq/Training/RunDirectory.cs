@@ -137,6 +137,13 @@ internal sealed class RunDirectory : IDisposable
         Dir.RemoveOlderBests(keep);
     }
 
+    /// <summary>Saves the weights as the periodic checkpoint of this step and keeps the newest <paramref name="keep"/>.</summary>
+    public void SavePeriodic(nn.Module model, TrainingState state, int keep)
+    {
+        Checkpoint.Save(Dir.PeriodicCheckpointAt(state.Step), model, state with { TorchRngState = [] }, optimizer: null);
+        Dir.RemoveOlderPeriodic(keep);
+    }
+
     /// <summary>
     /// Saves weights, optimiser and <paramref name="state"/> (with the torch generator's state) as <c>last.ckpt</c> and
     /// returns the state saved; weights that hold NaN or infinity are not saved and the state is returned as it was.

@@ -103,6 +103,7 @@ internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITr
                 window.Add(taken);
                 run.State = run.State with { Step = run.State.Step + 1 };
                 if (run.State.Step % t.LoggingFreq == 0) directory.RecordStep(window.Report(run, b + 1, batches.Count, t));
+                if (t.SaveFreq > 0 && run.State.Step % t.SaveFreq == 0) directory.SavePeriodic(task.Model, run.State, t.KeepLastCkpts);
                 if (run.State.Step % t.ValidationFreq == 0)
                 {
                     stop = Validate(run);

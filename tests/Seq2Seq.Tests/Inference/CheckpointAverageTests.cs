@@ -105,4 +105,26 @@ public class CheckpointAverageTests
         error = Robustness.Cli.AssertUserError(Robustness.Cli.Run(root, "average", "--model", config.ModelDir, "--output", output));
         Assert.Contains("--best", error);
     }
+
+    [Fact]
+    public void TrainingKeepsTheNewestPeriodicCheckpointsAndLastAveragesThem()
+    {
+        string root = TestPaths.NewTempDir();
+        var config = Train(root, 40, c => c with { Training = c.Training with { SaveFreq = 10, KeepLastCkpts = 2 } });
+        string Periodic(int step) => Path.Combine(config.ModelDir, $"step.{step}.ckpt");
+        Assert.Equal([Periodic(40), Periodic(30)], CheckpointAverage.Last(config.ModelDir, 2));
+        Assert.False(File.Exists(Periodic(20)) || File.Exists(Periodic(10)), "older periodic checkpoints were kept");
+        Assert.Equal(40, Checkpoint.ReadState(Periodic(40)).Step);
+        var e = Assert.Throws<UserErrorException>(() => CheckpointAverage.Last(config.ModelDir, 3));
+        Assert.Contains("save_freq", e.Message);
+
+        string output = Path.Combine(root, "last2");
+        var ok = Robustness.Cli.Run(root, "average", "--model", config.ModelDir, "--last", "2", "--output", output);
+        Assert.True(ok.Code == 0, ok.Err);
+        var a = Weights(config, Periodic(40));
+        var b = Weights(config, Periodic(30));
+        var mean = Weights(config, Path.Combine(output, "best.ckpt"));
+        for (int i = 0; i < a.Length; i++)
+            Assert.True(mean[i].allclose((a[i] + b[i]) / 2, rtol: 1e-6, atol: 1e-7), $"parameter {i} is not the mean");
+    }
 }
