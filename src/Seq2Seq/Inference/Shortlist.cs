@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Seq2Seq.Text;
@@ -84,8 +85,15 @@ public sealed class Shortlist
             throw new UserErrorException($"{file}: built for another target vocabulary than {model}'s (build one with 'seq2seq shortlist --model {model}')");
     }
 
-    /// <summary>A vocabulary's fingerprint: the first 16 hex digits of the SHA-256 of its tokens in id order.</summary>
-    public static string Fingerprint(TextTokenizer tokenizer)
+    /// <summary>
+    /// A vocabulary's fingerprint: the first 16 hex digits of the SHA-256 of its tokens in id order. Computed once per
+    /// tokenizer (a tokenizer never changes), since every translate call checks its options' shortlist.
+    /// </summary>
+    public static string Fingerprint(TextTokenizer tokenizer) => fingerprints.GetValue(tokenizer, Hash);
+
+    private static readonly ConditionalWeakTable<TextTokenizer, string> fingerprints = [];
+
+    private static string Hash(TextTokenizer tokenizer)
     {
         var text = new StringBuilder();
         for (int id = 0; id < tokenizer.VocabSize; id++) text.Append(tokenizer.IdToToken(id)).Append('\n');
