@@ -55,6 +55,17 @@ public sealed record TrainingConfig
     /// <summary>Validation score that picks the best checkpoint and drives the schedule: <c>bleu</c> or <c>loss</c>.</summary>
     public EvalMetric EvalMetric { get; init; } = EvalMetric.Bleu;
 
+    /// <summary>
+    /// <c>plateau</c> (lower the rate when validation stops improving), or <c>linear</c> / <c>cosine</c>: lower it from
+    /// <c>learning_rate</c> to <c>min_lr</c> over the budget that <c>epochs</c>, <c>max_steps</c> and <c>max_minutes</c> set
+    /// (whichever ends training first).
+    /// </summary>
+    public SchedulingType Scheduling { get; init; } = SchedulingType.Plateau;
+
+    /// <summary>Raise the learning rate linearly from zero over this many first steps, under any schedule; 0 = no warm-up.</summary>
+    [Range(From = 0)]
+    public int WarmupSteps { get; init; }
+
     /// <summary>Plateau scheduler: validations without improvement before the learning rate drops.</summary>
     [Range(From = 0)]
     public int Patience { get; init; } = 5;
@@ -63,7 +74,7 @@ public sealed record TrainingConfig
     [Range(Above = 0, To = 1)]
     public double DecreaseFactor { get; init; } = 0.5;
 
-    /// <summary>Plateau scheduler: the learning rate never goes below this.</summary>
+    /// <summary>The learning rate never goes below this (plateau), or ends at it (linear, cosine).</summary>
     [Range(From = 0)]
     public double MinLr { get; init; } = 1e-6;
 

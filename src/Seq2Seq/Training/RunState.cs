@@ -11,6 +11,9 @@ internal sealed class RunState(TrainingState state)
 
     public TrainingState State { get; set; } = state;
 
+    /// <summary>The learning rate of the latest step (warm-up included), as progress reports show it.</summary>
+    public double LearningRate { get; set; } = state.LearningRate;
+
     /// <summary>Training seconds of this run and the runs it resumes.</summary>
     public double ElapsedSeconds => before + clock.Elapsed.TotalSeconds;
 }

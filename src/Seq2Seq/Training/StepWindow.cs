@@ -29,13 +29,10 @@ internal sealed class StepWindow
     {
         double seconds = Math.Max(1e-9, clock.Elapsed.TotalSeconds);
         var s = run.State;
-        double fraction = 0;
-        if (t.MaxSteps > 0) fraction = Math.Max(fraction, (double)s.Step / t.MaxSteps);
-        if (t.Epochs > 0) fraction = Math.Max(fraction, (s.Epoch - 1 + (double)batch / batches) / t.Epochs);
-        if (t.MaxMinutes > 0) fraction = Math.Max(fraction, run.ElapsedSeconds / (t.MaxMinutes * 60));
-        TimeSpan? eta = fraction > 0 ? TimeSpan.FromSeconds(run.ElapsedSeconds * (1 - Math.Min(1, fraction)) / fraction) : null;
+        double fraction = LearningRateSchedule.BudgetUsed(t, s, batch, batches, run.ElapsedSeconds);
+        TimeSpan? eta = fraction > 0 ? TimeSpan.FromSeconds(run.ElapsedSeconds * (1 - fraction) / fraction) : null;
         var report = new StepReport(s.Epoch, s.Step, batch, batches, tokens > 0 ? lossSum / tokens : double.NaN,
-            tokens / seconds, sentences / seconds, s.LearningRate, TimeSpan.FromSeconds(run.ElapsedSeconds), eta,
+            tokens / seconds, sentences / seconds, run.LearningRate, TimeSpan.FromSeconds(run.ElapsedSeconds), eta,
             new PhaseTimes(Seconds(phaseTicks[0]), Seconds(phaseTicks[1]), Seconds(phaseTicks[2]), Seconds(phaseTicks[3])));
         lossSum = 0;
         tokens = 0;

@@ -8,7 +8,7 @@ namespace Seq2Seq.Training;
 /// <summary>
 /// The training loop that every task shares: epochs of batches from the task, a step per batch, skipped non-finite
 /// losses, progress every <c>logging_freq</c> steps, validation every <c>validation_freq</c> steps (best checkpoints,
-/// the plateau schedule, early stopping), <c>last.ckpt</c> at each validation and at the end, and the limits
+/// the learning-rate schedule, early stopping), <c>last.ckpt</c> at each validation and at the end, and the limits
 /// (<c>epochs</c>, <c>max_steps</c>, <c>max_minutes</c>, cancellation). A resumed run continues at the batch it stopped at.
 /// </summary>
 /// <param name="t">The <c>training:</c> section.</param>
@@ -92,6 +92,7 @@ internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITr
                     stop = Interrupted;
                     break;
                 }
+                ScheduleLearningRate(run, b, batches.Count);
                 var taken = task.Take(batches[b], run.State.Step);
                 run.State = run.State with { BatchInEpoch = b + 1 };
                 if (!float.IsFinite(taken.MeanLoss))
@@ -145,17 +146,30 @@ internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITr
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (score, isBest) = task.Evaluate(run.State, t.EvalMetric);
         var s = isBest ? run.State with { BestScore = score, BestStep = run.State.Step } : run.State;
-        (s, bool decreased) = PlateauSchedule.AfterValidation(s, isBest, t);
+        bool decreased = false;
+        if (t.Scheduling == SchedulingType.Plateau) (s, decreased) = PlateauSchedule.AfterValidation(s, isBest, t);
         s = EarlyStopping.AfterValidation(s, isBest);
         if (decreased)
         {
             SetLearningRate(optimizer, s.LearningRate);
+            run.LearningRate = s.LearningRate;
             directory.Notice($"no improvement for {t.Patience} validations: learning rate now {s.LearningRate:G3}");
         }
         run.State = s;
         if (isBest) directory.SaveBest(task.Model, s, score, t.KeepBestCkpts);
         task.RecordValidation(directory, s, isBest, clock.Elapsed.TotalSeconds, TimeSpan.FromSeconds(run.ElapsedSeconds));
         return EarlyStopping.StopReason(s, t);
+    }
+
+    /// <summary>Sets the rate of the step about to be taken; under linear and cosine the state records it.</summary>
+    private void ScheduleLearningRate(RunState run, int batch, int batches)
+    {
+        if (t.Scheduling == SchedulingType.Plateau && t.WarmupSteps == 0) return;               // the rate moves at validations only
+        double used = LearningRateSchedule.BudgetUsed(t, run.State, batch, batches, run.ElapsedSeconds);
+        double rate = LearningRateSchedule.Rate(t, run.State, used);
+        if (rate != run.LearningRate) SetLearningRate(optimizer, rate);
+        run.LearningRate = rate;
+        if (t.Scheduling != SchedulingType.Plateau) run.State = run.State with { LearningRate = rate };
     }
 
     private void SaveLast(RunState run) =>
