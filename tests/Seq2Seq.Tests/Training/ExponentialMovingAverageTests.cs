@@ -190,6 +190,27 @@ public class ExponentialMovingAverageTests
         Assert.Null(LastCheckpoint(offConfig).Averages);
     }
 
+    /// <summary>The classifier's trainer shares the loop: its best.ckpt holds the averaged weights, its last.ckpt both.</summary>
+    [Fact]
+    public void ClassifierTrainingKeepsTheAverageToo()
+    {
+        string root = TestPaths.NewTempDir();
+        var config = Tests.Classification.TinyClassification.Setup(root, maxSteps: 20, threads: 2);
+        config = config with { Training = config.Training with { EmaDecay = 0.9 } };
+        new Seq2Seq.Classification.ClassifierTrainer(config, new TrainOptions()).Run();
+        var dir = new ModelDirectory(config.ModelDir);
+        var tokenizer = Seq2Seq.Text.TextTokenizer.Load(config.Data.Tokens, dir.Path, ModelDirectory.SourcePrefix);
+        int labels = Seq2Seq.Classification.LabelSet.Load(dir.LabelsFile).Count;
+        using var model = new Seq2Seq.Classification.SentenceClassifier(config.Model, tokenizer.VocabSize, labels);
+        using var optimizer = optim.Adam(model.parameters());
+        var average = new ExponentialMovingAverage(optimizer, 0.5);
+        Assert.True(Checkpoint.Load(dir.LastCheckpoint, model, optimizer, average.Averages).AveragesLoaded);
+        var (live, averages) = (Values(model.parameters()), Values(average.Averages));
+        Checkpoint.Load(dir.BestCheckpoint, model);
+        Assert.Equal(0, MaxDifference(averages, Values(model.parameters())));
+        Assert.True(MaxDifference(averages, live) > 1e-4);
+    }
+
     [Fact]
     public void ConfigKeyIsCheckedAndRoundTrips()
     {
