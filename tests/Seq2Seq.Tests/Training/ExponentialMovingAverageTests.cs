@@ -4,6 +4,7 @@ using Seq2Seq.Modeling;
 using Seq2Seq.ModelStore;
 using Seq2Seq.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Tests.Training;
@@ -188,6 +189,36 @@ public class ExponentialMovingAverageTests
         Assert.True(onBytes.Length > offBytes.Length);
         Assert.Equal(offBytes, onBytes[..offBytes.Length]);
         Assert.Null(LastCheckpoint(offConfig).Averages);
+    }
+
+    /// <summary>
+    /// The update moves the average slice by slice on two workers (slices of 333 elements that cut across tensors, and a
+    /// tensor without a gradient every other step, which the step leaves alone but the average still moves towards): the averages equal the whole-tensor formula towards the
+    /// stepped weights, step after step, through the warm-up and after it.
+    /// </summary>
+    [Fact]
+    public void AverageMovedInSlicesOnTheWorkersEqualsTheWholeTensorFormula()
+    {
+        using var scope = NewDisposeScope();
+        using var workers = new WorkerThreads(2);
+        var generator = new Generator(4);
+        var parameters = new long[][] { [60, 40], [60], [90, 60], [50, 7] }.Select(shape => new Parameter(randn(shape, generator: generator))).ToList();
+        using var adam = optim.Adam(parameters, lr: 0.01);
+        var average = new ExponentialMovingAverage(adam, 0.6);
+        var expected = parameters.Select(p => p.detach().to(ScalarType.Float64)).ToList();
+        for (int step = 0; step < 8; step++)
+        {
+            for (int i = 0; i < parameters.Count; i++)
+                parameters[i].grad = i < 3 || step % 2 == 0 ? randn(parameters[i].shape, generator: generator) : null; // the last one every other step
+            ClippedAdam.Step(adam, 0.5, workers, sliceElements: 333, average: average, stepsBefore: step);
+            double d = Math.Min(0.6, (step + 1) / (step + 10.0));
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                expected[i] = d * expected[i] + (1 - d) * parameters[i].detach().to(ScalarType.Float64);
+                double difference = (expected[i] - average.Averages[i].to(ScalarType.Float64)).abs().max().item<double>();
+                Assert.True(difference < 1e-6, $"step {step + 1}, tensor {i}: max difference {difference}");
+            }
+        }
     }
 
     /// <summary>The classifier's trainer shares the loop: its best.ckpt holds the averaged weights, its last.ckpt both.</summary>
