@@ -9,8 +9,9 @@ namespace Seq2Seq.ModelStore;
 /// Checkpoint files: a magic line, a JSON <see cref="TrainingState"/>, the model weights and (in
 /// <c>last.ckpt</c>) the optimiser state, followed there by the moving averages of the weights when training keeps
 /// them (<c>training.ema_decay</c>): their count (an Int32), then each tensor as TorchSharp saves one. Readers of the
-/// weights stop before that section, so every checkpoint loads as weights alone as before. Always written to a temporary file, flushed to disk and renamed,
-/// so a crash at any moment leaves either the old or the new checkpoint, never a torn one.
+/// weights stop before that section, so every checkpoint loads as weights alone as before. Always written to a
+/// temporary file, flushed to disk and renamed, so a crash at any moment leaves either the old or the new checkpoint,
+/// never a torn one.
 /// </summary>
 public static class Checkpoint
 {
