@@ -15,10 +15,11 @@ namespace Seq2Seq.Classification;
 /// Sentence classification as <see cref="TrainingLoop"/> trains it: length-bucketed batches of sentences, a step whose
 /// loss is the cross-entropy of the labels (per sentence, with the config's label smoothing), and validation by dev
 /// accuracy (or loss). As in translation, a batch runs as one shard per worker thread, each with its own dropout
-/// generator seeded from the seed, step and shard, so a run is the same whatever thread finishes first.
+/// generator seeded from the seed, step and shard, so a run is the same whatever thread finishes first. The moving
+/// average of the weights, when kept, moves with the optimiser step.
 /// </summary>
 internal sealed class ClassificationTask(SentenceClassifier model, Adam optimizer, EncodedSentences train, EncodedSentences dev, LabelSet labels,
-    WorkerThreads workers, Device device, ClassifierConfig config) : ITrainingTask
+    WorkerThreads workers, Device device, ClassifierConfig config, ExponentialMovingAverage? average) : ITrainingTask
 {
     /// <summary>The columns of a classifier's <c>metrics.tsv</c> (accuracy and macro-F1 in percent).</summary>
     public const string MetricsHeader = "step\tepoch\tlearning_rate\tdev_loss\tdev_accuracy\tdev_macro_f1\tbest";
@@ -58,7 +59,7 @@ internal sealed class ClassificationTask(SentenceClassifier model, Adam optimize
         // A classifier's step counts sentences where translation counts target tokens: its loss is per sentence.
         var result = new StepResult(losses.Sum(), batch.Length, batch.Length);
         if (!float.IsFinite(result.MeanLoss)) return result;
-        ClippedAdam.Step(optimizer, config.Training.ClipGradNorm, workers)?.Dispose();
+        ClippedAdam.Step(optimizer, config.Training.ClipGradNorm, workers, average: average, stepsBefore: step)?.Dispose();
         return result with { ForwardTicks = backwarded - started, OptimizerTicks = Stopwatch.GetTimestamp() - backwarded };
     }
 

@@ -60,11 +60,11 @@ public sealed class ClassifierTrainer
         var model = new SentenceClassifier(config.Model, tokenizer.VocabSize, labels.Count);
         model.to(device);
         var t = config.Training;
-        var (optimizer, state) = TrainingLoop.Start(directory, model, t, options.Resume, ConfigLoader.ToYaml(config), ClassificationTask.MetricsHeader);
+        var (optimizer, state, average) = TrainingLoop.Start(directory, model, t, options.Resume, ConfigLoader.ToYaml(config), ClassificationTask.MetricsHeader);
         observers.Start(dir, t.Tensorboard, curves: false, options.Resume ? state.Step : null);
         using var workers = new WorkerThreads(device.type == DeviceType.CPU ? get_num_threads() : 1);
-        var task = new ClassificationTask(model, optimizer, train, dev, labels, workers, device, config);
-        return new TrainingLoop(t, directory, task, optimizer).Run(state, options.Resume, cancel);
+        var task = new ClassificationTask(model, optimizer, train, dev, labels, workers, device, config, average);
+        return new TrainingLoop(t, directory, task, optimizer, average).Run(state, options.Resume, cancel);
     }
 
     /// <summary>The keys of the model's shape (the network, the tokens) that differ from those the directory was trained with.</summary>

@@ -94,6 +94,13 @@ public sealed record TrainingConfig
     [Range(Above = 0)]
     public int KeepLastCkpts { get; init; } = 5;
 
+    /// <summary>
+    /// Keep an exponential moving average of the weights with this decay (validation, the best checkpoint and the
+    /// schedules use it); 0 = none.
+    /// </summary>
+    [Range(From = 0, Below = 1)]
+    public double EmaDecay { get; init; }
+
     /// <summary>Stop training after this many non-finite losses in a row.</summary>
     [Range(Above = 0)]
     public int MaxBadLossesInARow { get; init; } = 10;

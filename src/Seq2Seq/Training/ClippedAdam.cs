@@ -30,11 +30,19 @@ internal static class ClippedAdam
     /// skipped, as TorchSharp's step does. Returns the total gradient norm before clipping as a 0-dim tensor on the
     /// parameters' device (null when not clipping), without reading it: on a GPU the step waits for nothing.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="average"/>, each slice's moving average follows right after its update, on the same worker
+    /// (<paramref name="stepsBefore"/>: the run's steps before this one); parameters without a gradient, which the
+    /// step leaves alone, have theirs moved on the calling thread.
+    /// </remarks>
     /// <exception cref="NotSupportedException">The optimizer uses amsgrad or maximize (this trainer never sets them).</exception>
-    public static Tensor? Step(Adam optimizer, double maxNorm, WorkerThreads workers, long sliceElements = SliceElements)
+    public static Tensor? Step(Adam optimizer, double maxNorm, WorkerThreads workers, long sliceElements = SliceElements,
+        ExponentialMovingAverage? average = null, int stepsBefore = 0)
     {
         using var noGrad = no_grad();
         var items = Items(optimizer);
+        double averageWeight = average?.NewWeightAfter(stepsBefore) ?? 0;
+        if (average is not null) AverageUntouched(average, items, averageWeight);
         if (items.Count == 0) return null;
         int parts = Math.Min(workers.Count, items.Count);
         Tensor? norm = null, coefficient = null;                                 // (), ()
@@ -51,13 +59,14 @@ internal static class ClippedAdam
                 using var scope = NewDisposeScope();
                 var (index, start, length) = slices[s];
                 Update(items[index], start, length, coefficient);
+                average?.Update(items[index].Index, start, length, averageWeight);
             }
         });
         return norm;
     }
 
-    /// <summary>One parameter tensor with its gradient, Adam state and hyperparameters.</summary>
-    private sealed record Item(Parameter Parameter, Tensor Grad, Adam.State State, Adam.Options Options);
+    /// <summary>One parameter tensor (the <paramref name="Index"/>-th of the optimiser's) with its gradient, Adam state and hyperparameters.</summary>
+    private sealed record Item(int Index, Parameter Parameter, Tensor Grad, Adam.State State, Adam.Options Options);
 
     private static List<Item> Items(Adam optimizer)
     {
@@ -71,8 +80,9 @@ internal static class ClippedAdam
                 throw new NotSupportedException("ClippedAdam: amsgrad and maximize are not supported");
             foreach (var parameter in group.Parameters)
             {
-                var state = (Adam.State)states[next++];
-                if (parameter.grad is { } grad) items.Add(new Item(parameter, grad, state, options));
+                var state = (Adam.State)states[next];
+                if (parameter.grad is { } grad) items.Add(new Item(next, parameter, grad, state, options));
+                next++;
             }
         }
         return items;
@@ -105,6 +115,15 @@ internal static class ClippedAdam
         // libtorch's max_norm / (total + 1e-6): the scalar filled into a tensor, then divided.
         var coefficient = full_like(total, maxNorm).div_(total + 1e-6).clamp_max_(1.0); // ()
         return (total.MoveToOuterDisposeScope(), coefficient.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Moves the averages of the parameters that have no gradient (not among <paramref name="items"/>) as a whole.</summary>
+    private static void AverageUntouched(ExponentialMovingAverage average, List<Item> items, double weight)
+    {
+        if (items.Count == average.Averages.Count) return;
+        var stepped = items.Select(i => i.Index).ToHashSet();
+        for (int i = 0; i < average.Averages.Count; i++)
+            if (!stepped.Contains(i)) average.Update(i, 0, -1, weight);
     }
 
     /// <summary>The slices of tensor <paramref name="index"/>: (index, first element, length).</summary>

@@ -145,10 +145,11 @@ internal sealed class RunDirectory : IDisposable
     }
 
     /// <summary>
-    /// Saves weights, optimiser and <paramref name="state"/> (with the torch generator's state) as <c>last.ckpt</c> and
-    /// returns the state saved; weights that hold NaN or infinity are not saved and the state is returned as it was.
+    /// Saves weights, optimiser, the moving averages of the weights when kept, and <paramref name="state"/> (with the
+    /// torch generator's state) as <c>last.ckpt</c> and returns the state saved; weights that hold NaN or infinity are
+    /// not saved and the state is returned as it was.
     /// </summary>
-    public TrainingState SaveLast(nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state)
+    public TrainingState SaveLast(nn.Module model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state, IReadOnlyList<Tensor>? averages = null)
     {
         if (!AllFinite(model))
         {
@@ -156,7 +157,7 @@ internal sealed class RunDirectory : IDisposable
             return state;
         }
         var s = state with { TorchRngState = TrainingState.CaptureTorchRng() };
-        Checkpoint.Save(Dir.LastCheckpoint, model, s, optimizer);
+        Checkpoint.Save(Dir.LastCheckpoint, model, s, optimizer, averages);
         return s;
     }
 

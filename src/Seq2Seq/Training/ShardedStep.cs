@@ -8,7 +8,7 @@ namespace Seq2Seq.Training;
 
 /// <summary>
 /// One optimiser step of a batch: the loss and the gradients of its shards, each on a worker thread, then clipping and
-/// the Adam update (<see cref="ClippedAdam"/>) on the same workers.
+/// the Adam update (<see cref="ClippedAdam"/>, with the moving average of the weights when kept) on the same workers.
 /// <para>
 /// On the CPU with several threads, the batch is cut into as many shards (every n-th sentence, so each gets the same
 /// mix of lengths), each run forward and backward on a thread of its own with libtorch's pool at one thread; the
@@ -28,8 +28,9 @@ namespace Seq2Seq.Training;
 /// <param name="labelSmoothing">The loss's label smoothing.</param>
 /// <param name="clipGradNorm">The total gradient norm is clipped to this; 0: no clipping.</param>
 /// <param name="fastPaths">Whether the decoder's weight gradients are taken once per batch (<see cref="Modeling.Cpu.UnrolledDecoder"/>).</param>
+/// <param name="average">The moving average of the weights, moved by the update on the same workers; null: none.</param>
 internal sealed class ShardedStep(Seq2SeqModel model, Adam optimizer, EncodedCorpus trainSet, WorkerThreads workers, Device device,
-    int seed, double labelSmoothing, double clipGradNorm, bool fastPaths)
+    int seed, double labelSmoothing, double clipGradNorm, bool fastPaths, ExponentialMovingAverage? average = null)
 {
     /// <summary>
     /// Computes the loss and gradients of <paramref name="batch"/> (indices into the training set) and, when the loss
@@ -50,7 +51,7 @@ internal sealed class ShardedStep(Seq2SeqModel model, Adam optimizer, EncodedCor
         long backwarded = Stopwatch.GetTimestamp();
         var result = new StepResult(shards.Sum(r => r.Loss), shards.Sum(r => r.Tokens), shards.Sum(r => r.Sentences));
         if (!float.IsFinite(result.MeanLoss)) return result;
-        ClippedAdam.Step(optimizer, clipGradNorm, workers)?.Dispose();           // clip_grad_norm_ and optimizer.step(), on the workers
+        ClippedAdam.Step(optimizer, clipGradNorm, workers, average: average, stepsBefore: step)?.Dispose(); // clip_grad_norm_, optimizer.step() and the average, on the workers
         // The phases of the first shard stand for all of them; the backward phase runs until the last shard is done.
         long built = started + shards[0].DataTicks, forwarded = built + shards[0].ForwardTicks;
         return result with

@@ -45,14 +45,14 @@ public sealed class Trainer
         var t = config.Training;
         var model = new Seq2SeqModel(config.Model, data.Source.VocabSize, data.Target.VocabSize);
         model.to(device);
-        var (optimizer, state) = TrainingLoop.Start(directory, model, t, options.Resume, ConfigLoader.ToYaml(config), RunDirectory.TranslationMetricsHeader);
+        var (optimizer, state, average) = TrainingLoop.Start(directory, model, t, options.Resume, ConfigLoader.ToYaml(config), RunDirectory.TranslationMetricsHeader);
         observers.Start(dir, t.Tensorboard, curves: true, options.Resume ? state.Step : null);
         var sampler = new BatchSampler(data.Train.Source, data.Train.Target, t.BatchSize, t.BatchType == BatchType.Tokens, config.Seed);
         using var workers = new WorkerThreads(device.type == DeviceType.CPU ? get_num_threads() : 1);
         bool fastPaths = options.FastPaths ?? config.FastPaths;                  // the plain model when false
-        var step = new ShardedStep(model, optimizer, data.Train, workers, device, config.Seed, t.LabelSmoothing, t.ClipGradNorm, fastPaths);
+        var step = new ShardedStep(model, optimizer, data.Train, workers, device, config.Seed, t.LabelSmoothing, t.ClipGradNorm, fastPaths, average);
         var validator = new Validator(data.DevSet, data.Dev, data.Target, device, config.Testing, workers, fastPaths);
         var task = new TranslationTask(model, sampler, step, validator);
-        return new TrainingLoop(t, directory, task, optimizer).Run(state, options.Resume, cancel);
+        return new TrainingLoop(t, directory, task, optimizer, average).Run(state, options.Resume, cancel);
     }
 }

@@ -15,7 +15,9 @@ namespace Seq2Seq.Training;
 /// <param name="directory">The run's model directory.</param>
 /// <param name="task">The task trained.</param>
 /// <param name="optimizer">The model's optimiser.</param>
-internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITrainingTask task, Adam optimizer)
+/// <param name="average">The moving average of the weights (<c>training.ema_decay</c>), which the task's step moves and
+/// which validation, <c>best.ckpt</c> and the schedules see; null when off.</param>
+internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITrainingTask task, Adam optimizer, ExponentialMovingAverage? average)
 {
     private const string Interrupted = "interrupted";
 
@@ -48,19 +50,26 @@ internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITr
     }
 
     /// <summary>
-    /// The optimiser of <paramref name="model"/> and the state the run starts from: those of <c>last.ckpt</c> (the torch
-    /// generator restored too) when <paramref name="resume"/>; otherwise fresh ones, after <paramref name="configYaml"/>
-    /// and the header of <c>metrics.tsv</c> are written.
+    /// The optimiser of <paramref name="model"/>, the moving average of its weights (when <c>ema_decay</c> is above 0)
+    /// and the state the run starts from: those of <c>last.ckpt</c> (the torch generator restored too) when
+    /// <paramref name="resume"/>; otherwise fresh ones, after <paramref name="configYaml"/> and the header of
+    /// <c>metrics.tsv</c> are written. A resumed checkpoint without averages starts them from its weights.
     /// </summary>
-    public static (Adam Optimizer, TrainingState State) Start(RunDirectory directory, nn.Module model, TrainingConfig t, bool resume,
-        string configYaml, string metricsHeader)
+    public static (Adam Optimizer, TrainingState State, ExponentialMovingAverage? Average) Start(RunDirectory directory, nn.Module model,
+        TrainingConfig t, bool resume, string configYaml, string metricsHeader)
     {
         var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate, beta1: t.Betas[0], beta2: t.Betas[1], weight_decay: t.WeightDecay);
+        var average = t.EmaDecay > 0 ? new ExponentialMovingAverage(optimizer, t.EmaDecay) : null;
         var state = new TrainingState { LearningRate = t.LearningRate };
         var dir = directory.Dir;
         if (resume)
         {
-            state = Checkpoint.Load(dir.LastCheckpoint, model, optimizer);
+            (state, bool averagesLoaded) = Checkpoint.Load(dir.LastCheckpoint, model, optimizer, average?.Averages);
+            if (average is not null && !averagesLoaded)
+            {
+                average.Reset();
+                directory.Notice($"{dir.LastCheckpoint} holds no moving average of the weights: training.ema_decay starts it from the resumed weights");
+            }
             TrainingState.RestoreTorchRng(state.TorchRngState);
             SetLearningRate(optimizer, state.LearningRate);
             directory.Notice($"resumed from {dir.LastCheckpoint} at step {state.Step} (epoch {state.Epoch}, batch {state.BatchInEpoch})");
@@ -71,7 +80,7 @@ internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITr
             directory.StartMetrics(metricsHeader);
         }
         directory.Notice($"model: {model.parameters().Sum(p => p.numel()):N0} parameters");
-        return (optimizer, state);
+        return (optimizer, state, average);
     }
 
     /// <summary>Trains from <paramref name="state"/> until a limit is reached, early stopping triggers or <paramref name="cancel"/> fires.</summary>
@@ -139,11 +148,13 @@ internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITr
 
     /// <summary>
     /// Scores the dev set, moves the best score, the learning-rate schedule and early stopping on, saves a new best and
-    /// records the validation; returns why training stops (early stopping) or null.
+    /// records the validation; returns why training stops (early stopping) or null. With a moving average, all of it
+    /// sees the averaged weights, copied into the model for the while and the live ones copied back after.
     /// </summary>
     private string? Validate(RunState run)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var averaged = average?.SwapIn();
         var (score, isBest) = task.Evaluate(run.State, t.EvalMetric);
         var s = isBest ? run.State with { BestScore = score, BestStep = run.State.Step } : run.State;
         bool decreased = false;
@@ -157,6 +168,7 @@ internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITr
         }
         run.State = s;
         if (isBest) directory.SaveBest(task.Model, s, score, t.KeepBestCkpts);
+        averaged?.Dispose();                                                     // the live weights back before anything else
         task.RecordValidation(directory, s, isBest, clock.Elapsed.TotalSeconds, TimeSpan.FromSeconds(run.ElapsedSeconds));
         return EarlyStopping.StopReason(s, t);
     }
@@ -173,7 +185,7 @@ internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITr
     }
 
     private void SaveLast(RunState run) =>
-        run.State = directory.SaveLast(task.Model, optimizer, run.State with { ElapsedSeconds = run.ElapsedSeconds });
+        run.State = directory.SaveLast(task.Model, optimizer, run.State with { ElapsedSeconds = run.ElapsedSeconds }, average?.Averages);
 
     private string? LimitReached(RunState run)
     {
