@@ -1,99 +1,153 @@
 #!/usr/bin/env bash
-# Quality per CPU hour: ours at the settings a user would pick for speed beside the PyTorch reference at its
-# defaults, each training Multi30k fr→en for the same wall time on the same machine, one after the other.
-#   [REFERENCE=FILE] [MULTI30K=DIR] scripts/bench-equal-time.sh [--minutes M] [--doc FILE]
+# Quality per CPU hour: ours beside the PyTorch reference, each training Multi30k for the same wall time on the same
+# machine, one after the other; test_2016_flickr translated with beam 5 and scored with BLEU and chrF.
+#   [REFERENCE=FILE] [MULTI30K=DIR] scripts/bench-equal-time.sh [--minutes M] [--src fr --trg en] [--config FILE]
+#                                                             [--table] [--doc FILE]
 # REFERENCE is the PyTorch implementation of the same model (not part of this repository; docs/performance.md),
 # MULTI30K the Multi30k folder (default data/multi30k, filled by scripts/get-multi30k.sh); see scripts/bench-lib.sh.
 # Without either the script stops at once with a line saying what to set.
-# Ours: configs/multi30k_fr_en.yaml with token-budget batches (training.batch_type tokens, batch_size 1200) and
-# max_minutes M (default 30, validation included); decoding test_2016_flickr with beam 5 at 128 sentences a batch.
-# Reference: REFERENCE train --minutes M (64 sentences a batch; its budget includes validation too), translate
-# with beam 5 at its default batch 32. Both use 2 threads. Both outputs are scored with seq2seq bleu.
-# Writes the result table between the "equal-time" markers of docs/performance.md (or --doc FILE) and prints it.
+# Ours: --config (default configs/multi30k_SRC_TRG_best.yaml, the tuned recipe) with max_minutes M (default 30,
+# validation included) and the data paths set; best.ckpt translates with beam 5 and the config's other testing keys.
+# Reference: REFERENCE train --minutes M (64 sentences a batch; its budget includes validation too), translate with
+# beam 5 at its default batch 32. Both use 2 threads.
+# --table also trains, for M minutes each: ours with the reference's recipe (configs/multi30k_SRC_TRG.yaml), the
+# recipe without its weight average (ema_decay 0), and the recipe with seed 2, whose model joins the first recipe
+# model in an ensemble (twice the training time). About M x 5 minutes in all.
+# Writes its table between the "equal-time-SRC-TRG" markers of docs/performance.md ("quality-SRC-TRG" with --table;
+# or --doc FILE) and prints it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/bench-lib.sh"
 data="$(multi30k_dir "$root")"
 reference="$(reference_file "$root")"
 python=/usr/bin/python3
-minutes=30 doc="$root/docs/performance.md"
+minutes=30 doc="$root/docs/performance.md" src=fr trg=en config="" table=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) minutes="$2"; shift 2 ;;
+    --src) src="$2"; shift 2 ;;
+    --trg) trg="$2"; shift 2 ;;
+    --config) config="$2"; shift 2 ;;
+    --table) table=1; shift ;;
     --doc) doc="$2"; shift 2 ;;
-    *) echo "usage: $0 [--minutes M] [--doc FILE]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--minutes M] [--src fr --trg en] [--config FILE] [--table] [--doc FILE]" >&2; exit 2 ;;
   esac
 done
+config="${config:-$root/configs/multi30k_${src}_${trg}_best.yaml}"
+plain="$root/configs/multi30k_${src}_${trg}.yaml"
+marker="equal-time-$src-$trg"
+[ "$table" = 1 ] && marker="quality-$src-$trg"
+[ -f "$config" ] || { echo "$0: $config: no such config (--config FILE)" >&2; exit 1; }
+[ -f "$plain" ] || { echo "$0: $plain: no config for $src→$trg" >&2; exit 1; }
 require_multi30k "$data"
 require_reference "$reference"
 require_reference_python "$python"
-require_marker "$doc" equal-time
+require_marker "$doc" "$marker"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$root/seq2seq" --help > /dev/null   # build outside the timing
 uptime_before=$(uptime)
+test_src="$data/test_2016_flickr.$src" test_ref="$data/test_2016_flickr.$trg"
 
-sed -e "s|^model_dir: .*|model_dir: \"$work/ours\"|" -e "s|^threads: .*|threads: 2|" \
-    -e "s|^  train: .*|  train: \"$data/train\"|" -e "s|^  dev: .*|  dev: \"$data/val\"|" \
-    -e "s|^  test: .*|  test: \"$data/test_2016_flickr\"|" \
-    -e "s|^  batch_size: 64 .*|  batch_size: 1200|" -e "s|^  batch_type: .*|  batch_type: \"tokens\"|" \
-    -e "s|^  epochs: .*|  epochs: 0|" -e "s|^  max_minutes: .*|  max_minutes: $minutes|" \
-    -e "s|^  validation_freq: .*|  validation_freq: 300|" \
-    -e "s|^  batch_size: 32 .*|  batch_size: 128|" "$root/configs/multi30k_fr_en.yaml" > "$work/ours.yaml"
-grep -q "batch_type: \"tokens\"" "$work/ours.yaml" && grep -q "batch_size: 1200" "$work/ours.yaml" \
-  || { echo "$0: could not set token batches in the config" >&2; exit 1; }
+# ours NAME CONFIG [sed expressions...]: trains CONFIG for M minutes into $work/NAME, translates the test set.
+ours() {
+  local name="$1" base="$2"; shift 2
+  sed -e "s|^model_dir: .*|model_dir: \"$work/$name\"|" -e "s|^threads: .*|threads: 2|" \
+      -e "s|^  train: .*|  train: \"$data/train\"|" -e "s|^  dev: .*|  dev: \"$data/val\"|" \
+      -e "s|^  test: .*|  test: \"$data/test_2016_flickr\"|" -e "s|^  src: .*|  src: \"$src\"|" -e "s|^  trg: .*|  trg: \"$trg\"|" \
+      -e "s|^  epochs: .*|  epochs: 0|" -e "s|^  max_steps: .*|  max_steps: 0|" -e "s|^  max_minutes: .*|  max_minutes: $minutes|" \
+      "$@" "$base" > "$work/$name.yaml"
+  grep -q "^  max_minutes: $minutes\$" "$work/$name.yaml" || { echo "$0: could not set max_minutes in $base" >&2; exit 1; }
+  say "ours ($name): training for $minutes minutes"
+  local start; start=$(date +%s)
+  "$root/seq2seq" train "$work/$name.yaml" > "$work/$name.train" 2>&1 || { tail "$work/$name.train" >&2; exit 1; }
+  echo $(( $(date +%s) - start )) > "$work/$name.wall"
+  say "ours ($name): translating test_2016_flickr (beam 5)"
+  "$root/seq2seq" translate --model "$work/$name" --input "$test_src" --output "$work/$name.hyp" --beam 5 --threads 2 \
+    --stats 2> "$work/$name.decode"
+}
 
-say "ours: training for $minutes minutes"
-start=$(date +%s)
-"$root/seq2seq" train "$work/ours.yaml" > "$work/ours.train" 2>&1 || { tail "$work/ours.train" >&2; exit 1; }
-ours_wall=$(( $(date +%s) - start ))
-say "ours: translating test_2016_flickr (beam 5)"
-"$root/seq2seq" translate --model "$work/ours" --input "$data/test_2016_flickr.fr" --output "$work/ours.hyp" \
-  --beam 5 --batch-size 128 --threads 2 --stats 2> "$work/ours.decode"
-
+ours recipe "$config"
 say "reference: training for $minutes minutes"
 start=$(date +%s)
-"$python" "$reference" train --data "$data" --src fr --trg en --out "$work/ref" --minutes "$minutes" --threads 2 \
+"$python" "$reference" train --data "$data" --src "$src" --trg "$trg" --out "$work/ref" --minutes "$minutes" --threads 2 \
   > "$work/ref.train" 2>&1 || { tail "$work/ref.train" >&2; exit 1; }
-ref_wall=$(( $(date +%s) - start ))
+echo $(( $(date +%s) - start )) > "$work/ref.wall"
 say "reference: translating test_2016_flickr (beam 5)"
-"$python" "$reference" translate --model "$work/ref" --input "$data/test_2016_flickr.fr" --output "$work/ref.hyp" \
+"$python" "$reference" translate --model "$work/ref" --input "$test_src" --output "$work/ref.hyp" \
   --beam 5 --batch-size 32 --threads 2 2> "$work/ref.decode"
+systems="recipe ref"
+if [ "$table" = 1 ]; then
+  ours plain "$plain"
+  ours noavg "$config" -e "s|^  ema_decay: .*|  ema_decay: 0.0|"
+  ours seed2 "$config" -e "s|^seed: .*|seed: 2|"
+  say "ensemble of the two recipe models: translating test_2016_flickr (beam 5)"
+  "$root/seq2seq" translate --model "$work/recipe" --model "$work/seed2" --input "$test_src" --output "$work/ensemble.hyp" \
+    --beam 5 --threads 2 --stats 2> "$work/ensemble.decode"
+  systems="$systems plain noavg seed2 ensemble"
+fi
 uptime_after=$(uptime)
-
-for side in ours ref; do
-  "$root/seq2seq" bleu --hyp "$work/$side.hyp" --ref "$data/test_2016_flickr.en" --json > "$work/$side.bleu.json"
+for s in $systems; do
+  "$root/seq2seq" bleu --hyp "$work/$s.hyp" --ref "$test_ref" --json > "$work/$s.bleu.json"
 done
+
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-"$python" - "$work" "$minutes" "$ours_wall" "$ref_wall" "$commit" "$uptime_before" "$uptime_after" "$doc" <<'PY'
+"$python" - "$work" "$minutes" "$commit" "$uptime_before" "$uptime_after" "$doc" "$marker" "$table" "$src" "$trg" \
+  "$(basename "$config")" <<'PY'
 import json, re, statistics, sys
-work, minutes, ours_wall, ref_wall, commit, up_before, up_after, doc = sys.argv[1:]
-log = open(f"{work}/ours/train.log").read()
-tok = [float(x) for x in re.findall(r" ([0-9.]+) tok/s", log)]
-steps = re.findall(r"stopped: .*?; (\d+) steps", log)
-metrics = [l.split("\t") for l in open(f"{work}/ours/metrics.tsv").read().splitlines()[1:]]
+work, minutes, commit, up_before, up_after, doc, marker, table, src, trg, config = sys.argv[1:]
+def wall(s):
+    w = int(open(f"{work}/{s}.wall").read())
+    return f"{w // 60} min {w % 60} s"
+def score(s):
+    b = json.load(open(f"{work}/{s}.bleu.json"))
+    return b["score"], b["chrf"]["score"]
+def ours_facts(s):
+    log = open(f"{work}/{s}/train.log").read()
+    tok = [float(x) for x in re.findall(r" ([0-9.]+) tok/s", log)]
+    steps = re.findall(r"stopped: .*?; (\d+) steps", log)
+    metrics = [l.split("\t") for l in open(f"{work}/{s}/metrics.tsv").read().splitlines()[1:]]
+    decode = re.search(r"([0-9.]+) sentences/s", open(f"{work}/{s}.decode").read()).group(1)
+    return dict(steps=steps[0] if steps else "?", validations=str(len(metrics)),
+                tok=f"{statistics.median(tok):.0f}" if tok else "?",
+                dev=f"{max(float(m[5]) for m in metrics):.2f}" if metrics else "?", decode=f"{float(decode):.1f}")
 ref = json.load(open(f"{work}/ref/train_summary.json"))
 ref_tok = [float(x) for x in re.findall(r" (\d+) trg tok/s", open(f"{work}/ref.train").read())]
-ours_decode = re.search(r"([0-9.]+) sentences/s", open(f"{work}/ours.decode").read()).group(1)
 ref_decode = json.loads(open(f"{work}/ref.decode").read().strip().splitlines()[-1])["sent_per_s"]
-bleu = {s: json.load(open(f"{work}/{s}.bleu.json")) for s in ("ours", "ref")}
-rows = [
-    ("batches", "1,200 padded tokens (token budget)", "64 sentences"),
-    ("training wall time (validation included)", f"{int(ours_wall) // 60} min {int(ours_wall) % 60} s", f"{int(ref_wall) // 60} min {int(ref_wall) % 60} s"),
-    ("optimizer steps", steps[0] if steps else "?", str(ref["steps"])),
-    ("validations", str(len(metrics)), str(len(ref["history"]))),
-    ("training target tokens/s (median of logged windows)", f"{statistics.median(tok):.0f}", f"{statistics.median(ref_tok):.0f}"),
-    ("best dev BLEU (greedy)", f"{max(float(m[5]) for m in metrics):.2f}" if metrics else "?",
-     "(not computed: no sacrebleu)" if ref["best"] and ref["best"].get("val_bleu_greedy") is None else f"{ref['best']['val_bleu_greedy']:.2f}"),
-    ("test_2016_flickr BLEU, beam 5", f"{bleu['ours']['score']:.2f}", f"{bleu['ref']['score']:.2f}"),
-    ("decoding beam 5, sentences/s", f"{float(ours_decode):.1f} (batch 128)", f"{ref_decode:.1f} (batch 32)"),
-]
-table = ["| | ours | reference |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
-block = "\n".join([f"Produced by `scripts/bench-equal-time.sh --minutes {minutes}` at commit {commit}, 2 threads, one after the other.", "",
-                   *table, "", f"BLEU signature: `{bleu['ours']['signature']}`", "",
+o = ours_facts("recipe")
+(ob, oc), (rb, rc) = score("recipe"), score("ref")
+script = f"scripts/bench-equal-time.sh --minutes {minutes} --src {src} --trg {trg}" + (" --table" if table == "1" else "")
+head = f"Produced by `{script}` at commit {commit} ({config}), 2 threads, one run after the other."
+if table != "1":
+    rows = [
+        ("training wall time (validation included)", wall("recipe"), wall("ref")),
+        ("optimizer steps", o["steps"], str(ref["steps"])),
+        ("validations", o["validations"], str(len(ref["history"]))),
+        ("training target tokens/s (median of logged windows)", o["tok"], f"{statistics.median(ref_tok):.0f}" if ref_tok else "?"),
+        ("best dev BLEU (greedy)", o["dev"], "(not computed: no sacrebleu)"
+         if not ref.get("best") or ref["best"].get("val_bleu_greedy") is None else f"{ref['best']['val_bleu_greedy']:.2f}"),
+        ("test_2016_flickr BLEU, beam 5", f"{ob:.2f}", f"{rb:.2f}"),
+        ("test_2016_flickr chrF, beam 5", f"{oc:.2f}", f"{rc:.2f}"),
+        ("decoding beam 5, sentences/s", o["decode"], f"{ref_decode:.1f} (batch 32)"),
+    ]
+    lines = ["| | ours | reference |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    lines += ["", f"BLEU difference: {ob - rb:+.2f}; chrF difference: {oc - rc:+.2f}."]
+else:
+    entries = [("reference, its recipe", "ref", wall("ref")),
+               ("ours, the reference's recipe", "plain", wall("plain")),
+               ("ours, the recipe without the weight average", "noavg", wall("noavg")),
+               ("ours, the recipe", "recipe", wall("recipe")),
+               ("ours, the recipe with seed 2", "seed2", wall("seed2")),
+               ("ours, ensemble of the two recipe models", "ensemble", f"2 × {minutes} min")]
+    lines = ["| system | training time | test BLEU (beam 5) | test chrF |", "|---|---|---|---|"]
+    for label, s, t in entries:
+        b, c = score(s)
+        lines.append(f"| {label} | {t} | {b:.2f} | {c:.2f} |")
+sig = json.load(open(f"{work}/recipe.bleu.json"))
+block = "\n".join([head, "", *lines, "", f"BLEU signature: `{sig['signature']}`; chrF: `{sig['chrf']['signature']}`", "",
                    f"uptime before: `{up_before.strip()}`  ", f"uptime after: `{up_after.strip()}`"])
 text = open(doc).read()
-begin, end = "<!-- equal-time:begin -->", "<!-- equal-time:end -->"
+begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
 i, j = text.index(begin) + len(begin), text.index(end)
 open(doc, "w").write(text[:i] + "\n" + block + "\n" + text[j:])
 print(block)
