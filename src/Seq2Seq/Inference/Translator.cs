@@ -106,7 +106,9 @@ public sealed class Translator : IDisposable
         foreach (double x in w)
             if (!(x > 0) || double.IsInfinity(x))
                 throw new UserErrorException($"ensemble weights: every weight must be a finite positive number (got {x.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
-        for (int i = 1; i < modelDirectories.Count; i++) CheckSameTarget(modelDirectories[0], modelDirectories[i]);
+        // Vocabularies first: a model of another target vocabulary is named as such, not by a failure to load it.
+        for (int i = 1; i < modelDirectories.Count; i++)
+            if (Directory.Exists(modelDirectories[0]) && Directory.Exists(modelDirectories[i])) CheckSameTarget(modelDirectories[0], modelDirectories[i]);
         var first = Load(modelDirectories[0], device, checkpoint, fastPaths);
         try
         {

@@ -37,6 +37,19 @@ public class EnsembleCommandTests(EnsembleFixture fixture) : IClassFixture<Ensem
     }
 
     [Fact]
+    public void TestWithoutSourcesTakesTheFirstModelsTestSetsOrSaysItHasNone()
+    {
+        var (code, output, err) = Run("", "test", "--model", fixture.First, "--model", fixture.Second);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Equal($"seq2seq: {Path.Combine(fixture.First, "config.yaml")}: data.test is not set; give --src FILE --ref FILE", err.TrimEnd('\n'));
+        string absent = Path.Combine(fixture.First, "absent");
+        var (missing, _, missingErr) = Run("chat\n", "translate", "--model", fixture.First, "--model", absent);
+        Assert.Equal(1, missing);
+        Assert.Equal($"seq2seq: {absent}: no such model directory", missingErr.TrimEnd('\n'));
+    }
+
+    [Fact]
     public void ModelsWithDifferentTargetVocabulariesAreRefusedNamingBothDirectories()
     {
         string other = Path.Combine(TestPaths.NewTempDir(), "other");
