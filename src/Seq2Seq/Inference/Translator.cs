@@ -134,15 +134,11 @@ public sealed class Translator : IDisposable
     /// <summary>Refuses two model directories whose target tokenizer files differ (the models of an ensemble share the target vocabulary).</summary>
     private static void CheckSameTarget(string firstDirectory, string otherDirectory)
     {
-        foreach (var (first, other) in new[]
-        {
-            (TextTokenizer.VocabularyPath(firstDirectory, ModelDirectory.TargetPrefix), TextTokenizer.VocabularyPath(otherDirectory, ModelDirectory.TargetPrefix)),
-            (SubwordTokenizer.MergesPath(firstDirectory, ModelDirectory.TargetPrefix), SubwordTokenizer.MergesPath(otherDirectory, ModelDirectory.TargetPrefix)),
-        })
+        foreach (var (first, other) in new ModelDirectory(firstDirectory).TargetTokenizerFiles.Zip(new ModelDirectory(otherDirectory).TargetTokenizerFiles))
         {
             bool same = File.Exists(first) == File.Exists(other) && (!File.Exists(first) || File.ReadAllBytes(first).AsSpan().SequenceEqual(File.ReadAllBytes(other)));
             if (!same)
-                throw new UserErrorException($"{otherDirectory} and {firstDirectory}: the models of an ensemble must share the target vocabulary, but {Path.GetFileName(first)} differs");
+                throw new UserErrorException($"{firstDirectory} and {otherDirectory}: the models of an ensemble must share the target vocabulary, but {Path.GetFileName(first)} differs");
         }
     }
 
