@@ -6,7 +6,7 @@ using Seq2Seq.Inference;
 namespace Seq2Seq.Cli;
 
 /// <summary>
-/// <c>seq2seq chat --model DIR [--beam N | --sample [--temperature T] [--top-k K] [--seed S]] [--history N]</c>:
+/// <c>seq2seq chat --model DIR [--model DIR2 ... [--weights W1 W2 ...]] [--beam N | --sample [--temperature T] [--top-k K] [--seed S]] [--history N]</c>:
 /// replies to one line at a time. In a terminal: a prompt, a reply, until <c>/quit</c> or Ctrl-D. With stdin
 /// redirected: one reply line per input line, no decoration, until <c>/quit</c> or the end of the input.
 /// </summary>
@@ -17,7 +17,8 @@ internal static class ChatCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "model directory written by 'seq2seq train' (a chat model, or any model)", Required = true };
+        var model = new Option<string[]>("--model") { Description = "model directory written by 'seq2seq train' (a chat model, or any model); several --model: an ensemble", Required = true };
+        var weights = DecodingFlags.EnsembleWeights();
         var beam = new Option<int?>("--beam") { Description = "beam size; 1 = greedy (default: the model's testing.beam_size)" };
         var sample = new Option<bool>("--sample") { Description = "draw each reply token at random from the model's distribution instead of beam search" };
         var temperature = new Option<double?>("--temperature") { Description = "with --sample: < 1 sharper, > 1 more random, 0 = always the most likely token (default 1)" };
@@ -30,7 +31,7 @@ internal static class ChatCommand
         var noFastPaths = new Option<bool>("--no-fast-paths") { Description = "decode with the plain model, without the CPU fast paths (default: the config's fast_paths)" };
         var command = new Command("chat", "reply to lines typed or piped in, one reply per line; /quit ends")
         {
-            model, beam, sample, temperature, topK, seed, history, separator, device, threads, noFastPaths,
+            model, beam, sample, temperature, topK, seed, history, separator, device, threads, noFastPaths, weights,
         };
         command.SetAction(parse =>
         {
@@ -54,7 +55,11 @@ internal static class ChatCommand
             if (string.IsNullOrEmpty(parse.GetValue(separator))) throw new UserErrorException("--separator must not be empty");
             if (threadCount < 0) throw new UserErrorException($"--threads must be ≥ 0 (got {threadCount})");
 
-            using var translator = Translator.Load(parse.GetValue(model)!, parse.GetValue(device), fastPaths: parse.GetValue(noFastPaths) ? false : null);
+            var models = parse.GetValue(model)!;
+            var w = DecodingFlags.Weights(parse, weights, models);
+            using var translator = models.Length == 1 && w is null
+                ? Translator.Load(models[0], parse.GetValue(device), fastPaths: parse.GetValue(noFastPaths) ? false : null)
+                : Translator.LoadEnsemble(models, w, parse.GetValue(device), fastPaths: parse.GetValue(noFastPaths) ? false : null);
             int n = threadCount ?? translator.Config.Threads;
             if (n > 0) TorchSharp.torch.set_num_threads(n);
             var options = translator.DefaultOptions with { BatchSize = 1 };
@@ -63,7 +68,7 @@ internal static class ChatCommand
                 : options with { BeamSize = beamSize ?? options.BeamSize };
             var chat = new ChatSession(translator, options, turns, parse.GetValue(separator)!);
             if (Console.IsInputRedirected) Piped(chat);
-            else Interactive(chat, translator, options, parse.GetValue(model)!);
+            else Interactive(chat, translator, options, string.Join(" + ", models));
             return 0;
         });
         return command;

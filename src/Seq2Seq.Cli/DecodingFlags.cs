@@ -21,18 +21,48 @@ internal sealed class DecodingFlags
     private readonly Option<int?> threads = new("--threads") { Description = "CPU threads for libtorch (default: the config's threads; 0 = one per core)" };
     private readonly Option<string?> shortlist = new("--shortlist") { Description = "decode over a vocabulary shortlist built by 'seq2seq shortlist' (faster; 'none': the whole vocabulary; default: testing.shortlist)" };
     private readonly Option<bool> noFastPaths = new("--no-fast-paths") { Description = "decode with the plain model, without the CPU fast paths (default: the config's fast_paths)" };
+    private readonly Option<double[]> weights = EnsembleWeights();
+
+    /// <summary><c>--weights W1 W2 ...</c>: one positive weight per <c>--model</c> of an ensemble.</summary>
+    public static Option<double[]> EnsembleWeights() => new("--weights")
+    {
+        Description = "with several --model (an ensemble): one positive weight per model for the weighted mean of their log-probabilities (default: equal)",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    /// <summary>
+    /// The <c>--weights</c> of <paramref name="models"/> --model directories, checked before anything is loaded: null
+    /// (equal weights) when not given.
+    /// </summary>
+    public static double[]? Weights(ParseResult parse, Option<double[]> option, IReadOnlyList<string> models)
+    {
+        if (parse.GetResult(option) is null) return null;
+        var w = parse.GetValue(option) ?? [];
+        if (w.Length != models.Count)
+            throw new UserErrorException($"--weights: {w.Length} weight{(w.Length == 1 ? "" : "s")} for {models.Count} --model; give one per model");
+        foreach (double x in w)
+            if (!(x > 0) || double.IsInfinity(x))
+                throw new UserErrorException($"--weights: every weight must be a finite positive number (got {x.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        return w;
+    }
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Beam, alpha, keepGreedyPath, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads, shortlist, noFastPaths })
+        foreach (Option o in new Option[] { Beam, alpha, keepGreedyPath, batchSize, batchType, ratio, offset, minLength, maxSource, device, threads, shortlist, noFastPaths, weights })
             command.Options.Add(o);
     }
 
-    /// <summary>Loads the model on the chosen device and sets the thread count and malloc's settings for decoding.</summary>
-    public Translator Load(ParseResult parse, string modelDir, string checkpoint = ModelDirectory.BestCheckpointName)
+    /// <summary>
+    /// Loads the model (or, with several directories, the ensemble weighted by <c>--weights</c>) on the chosen device
+    /// and sets the thread count and malloc's settings for decoding.
+    /// </summary>
+    public Translator Load(ParseResult parse, IReadOnlyList<string> modelDirs, string checkpoint = ModelDirectory.BestCheckpointName)
     {
+        var w = Weights(parse, weights, modelDirs);
         MallocSettings.KeepFreedMemoryForDecoding();
-        var translator = Translator.Load(modelDir, parse.GetValue(device), checkpoint, parse.GetValue(noFastPaths) ? false : null);
+        var translator = modelDirs.Count == 1 && w is null
+            ? Translator.Load(modelDirs[0], parse.GetValue(device), checkpoint, parse.GetValue(noFastPaths) ? false : null)
+            : Translator.LoadEnsemble(modelDirs, w, parse.GetValue(device), checkpoint, parse.GetValue(noFastPaths) ? false : null);
         int n = parse.GetValue(threads) ?? translator.Config.Threads;
         if (n < 0) throw new UserErrorException("--threads must be ≥ 0");
         if (n > 0) TorchSharp.torch.set_num_threads(n);

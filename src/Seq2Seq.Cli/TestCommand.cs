@@ -8,8 +8,8 @@ using Seq2Seq.ModelStore;
 namespace Seq2Seq.Cli;
 
 /// <summary>
-/// <c>seq2seq test CONFIG.yaml | --model DIR --src FILE --ref FILE [--src FILE --ref FILE ...] [--beam N] ...</c>:
-/// translates one or several test sets with one model, writes each one's hypotheses into the model directory
+/// <c>seq2seq test CONFIG.yaml | --model DIR [--model DIR2 ...] --src FILE --ref FILE [--src FILE --ref FILE ...] [--beam N] ...</c>:
+/// translates one or several test sets with one model (or an ensemble), writes each one's hypotheses into the model directory
 /// (atomically) and prints the BLEU and chrF signatures once and a table: set, sentences, BLEU, chrF, length ratio.
 /// </summary>
 internal static class TestCommand
@@ -17,7 +17,7 @@ internal static class TestCommand
     public static Command Create()
     {
         var config = new Argument<string?>("config") { Description = "YAML config: its model_dir and data.test ({test}.{src}, {test}.{trg}; one prefix or a list)", Arity = ArgumentArity.ZeroOrOne };
-        var model = new Option<string?>("--model") { Description = "model directory (instead of CONFIG)" };
+        var model = new Option<string[]>("--model") { Description = "model directory (instead of CONFIG); several --model: an ensemble (the first model's config gives the defaults)" };
         var src = new Option<string[]>("--src") { Description = "source file (with --model; repeat with --ref for several test sets)" };
         var reference = new Option<string[]>("--ref") { Description = "reference file of the --src at the same position" };
         var output = new Option<string?>("--output") { Description = "hypothesis file of a single test set (default: <model_dir>/<test name>.<beam>.hyp.<trg>)" };
@@ -33,18 +33,29 @@ internal static class TestCommand
             string modelDir;
             List<(string Source, string Reference)> files;
             string[] sources = parse.GetValue(src) ?? [], references = parse.GetValue(reference) ?? [];
+            string[] models = parse.GetValue(model) ?? [];
             if (parse.GetValue(config) is string configPath)
             {
-                if (parse.GetValue(model) is not null || sources.Length > 0 || references.Length > 0)
+                if (models.Length > 0 || sources.Length > 0 || references.Length > 0)
                     throw new UserErrorException("give either CONFIG or --model/--src/--ref, not both");
                 var cfg = ConfigLoader.Load(FileArgument.Existing(configPath, "config"));
                 if (cfg.Data.Test is not { Count: > 0 } tests) throw new UserErrorException($"{configPath}: data.test is not set");
                 modelDir = cfg.ModelDir;
+                models = [modelDir];
+                files = [.. tests.Select(t => ($"{t}.{cfg.Data.Src}", $"{t}.{cfg.Data.Trg}"))];
+            }
+            else if (models.Length > 1 && sources.Length == 0 && references.Length == 0)
+            {
+                // An ensemble without --src/--ref scores the test sets of the first model's config.
+                modelDir = models[0];
+                var cfg = ConfigLoader.Load(FileArgument.Existing(new ModelDirectory(modelDir).ConfigFile, "config"));
+                if (cfg.Data.Test is not { Count: > 0 } tests)
+                    throw new UserErrorException($"{new ModelDirectory(modelDir).ConfigFile}: data.test is not set; give --src FILE --ref FILE");
                 files = [.. tests.Select(t => ($"{t}.{cfg.Data.Src}", $"{t}.{cfg.Data.Trg}"))];
             }
             else
             {
-                modelDir = parse.GetValue(model) ?? throw new UserErrorException("give CONFIG.yaml, or --model DIR --src FILE --ref FILE");
+                modelDir = models.FirstOrDefault() ?? throw new UserErrorException("give CONFIG.yaml, or --model DIR --src FILE --ref FILE");
                 if (sources.Length == 0) throw new UserErrorException("--model needs --src FILE");
                 if (references.Length == 0) throw new UserErrorException("--model needs --ref FILE");
                 if (sources.Length != references.Length)
@@ -67,7 +78,7 @@ internal static class TestCommand
                 sets.Add((Path.GetFileName(srcPath), lines, refs));
             }
 
-            using var translator = flags.Load(parse, modelDir, parse.GetValue(checkpoint)!);
+            using var translator = flags.Load(parse, models, parse.GetValue(checkpoint)!);
             var options = flags.Options(parse, translator);
             string suffix = "." + translator.Config.Data.Src;
             var rows = new List<(string Name, int Sentences, BleuScore Bleu, ChrfScore Chrf)>();
@@ -80,7 +91,8 @@ internal static class TestCommand
                     hyps = [.. translator.Translate(lines, options, progress).Select(t => t.Text)];
                     progress.Finish();
                 }
-                string hypPath = outPath ?? Path.Combine(modelDir, $"{name}.{options.BeamSize}.hyp.{translator.Config.Data.Trg}");
+                // An ensemble's hypotheses are written beside the first model's own, under another name.
+                string hypPath = outPath ?? Path.Combine(modelDir, $"{name}.{options.BeamSize}{(models.Length > 1 ? ".ensemble" : "")}.hyp.{translator.Config.Data.Trg}");
                 AtomicFile.WriteAllText(hypPath, string.Concat(hyps.Select(h => h + "\n")));
                 Console.Error.WriteLine($"seq2seq: {hyps.Count} hypotheses (beam {options.BeamSize}) written to {hypPath}");
                 rows.Add((name, hyps.Count, Bleu.Corpus(hyps, [refs]), Chrf.Corpus(hyps, [refs])));

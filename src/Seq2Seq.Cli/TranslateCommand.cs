@@ -8,7 +8,7 @@ using Seq2Seq.Inference;
 namespace Seq2Seq.Cli;
 
 /// <summary>
-/// <c>seq2seq translate --model DIR [--input FILE] [--output FILE] [--beam N] [--nbest N] [--alignments FILE] ...</c>:
+/// <c>seq2seq translate --model DIR [--model DIR2 ... [--weights W1 W2 ...]] [--input FILE] [--output FILE] [--beam N] [--nbest N] [--alignments FILE] ...</c>:
 /// streams the input through the model in chunks; stdin/stdout by default; a prompt when stdin is a terminal.
 /// With <c>--shard I/N</c> it translates one shard of the input into <c>PREFIX.I-of-N</c> and its completion record
 /// (docs/cluster.md).
@@ -19,7 +19,7 @@ internal static class TranslateCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "model directory written by 'seq2seq train'", Required = true };
+        var model = new Option<string[]>("--model") { Description = "model directory written by 'seq2seq train'; several --model: an ensemble", Required = true };
         var input = new Option<string?>("--input") { Description = "input file, one sentence a line (default: stdin; a prompt when stdin is a terminal)" };
         var output = new Option<string?>("--output") { Description = "output file (default: stdout)" };
         var nbest = new Option<int>("--nbest")
@@ -53,11 +53,13 @@ internal static class TranslateCommand
             if (parse.GetValue(chunk) < 1) throw new UserErrorException("--chunk-size must be at least 1");
             var plan = Shard(parse.GetValue(shard), parse.GetValue(shards), inPath, outPath, alignPath ?? attnPath ?? svgDir);
             var clock = Stopwatch.StartNew();
-            using var translator = flags.Load(parse, parse.GetValue(model)!);
+            var models = parse.GetValue(model)!;
+            if (plan is not null && models.Length > 1) throw new UserErrorException("--shard takes one --model: an ensemble is not sharded");
+            using var translator = flags.Load(parse, models);
             double loadSeconds = clock.Elapsed.TotalSeconds;
             if ((alignPath ?? attnPath ?? svgDir) is not null && !translator.HasAttention)
                 throw new UserErrorException($"{(alignPath is not null ? "--alignments" : attnPath is not null ? "--attention" : "--attention-svg")}: " +
-                    $"the model in {parse.GetValue(model)} has no attention (model.attention: none), so there are no attention weights to write");
+                    $"the model in {models[0]} has no attention (model.attention: none), so there are no attention weights to write");
             var options = flags.Options(parse, translator) with
             {
                 NBest = parse.GetValue(nbest),
@@ -67,7 +69,7 @@ internal static class TranslateCommand
                 options = options with { BeamSize = parse.GetValue(nbest) };
             translator.Validate(options);
             if (plan is not null)
-                return TranslateShard(translator, options, plan, inPath!, outPath!, parse.GetValue(model)!, parse.GetValue(chunk), parse.GetValue(stats), loadSeconds);
+                return TranslateShard(translator, options, plan, inPath!, outPath!, models[0], parse.GetValue(chunk), parse.GetValue(stats), loadSeconds);
 
             using var writer = new OutputFiles(outPath, alignPath, attnPath, svgDir);
             if (inPath is null && !Console.IsInputRedirected)

@@ -49,18 +49,28 @@ internal static class BatchDecoding
     /// <paramref name="progress"/> hears the number of sources of each batch done, from the thread that decoded it.
     /// </summary>
     public static List<Hypothesis>[] DecodeNBest(Seq2SeqModel model, DecoderStepper stepper, IReadOnlyList<int[]> sources,
-        DecodingOptions options, Device device, WorkerThreads? workers = null, IProgress<int>? progress = null)
+        DecodingOptions options, Device device, WorkerThreads? workers = null, IProgress<int>? progress = null) =>
+        DecodeNBest([(model, stepper)], [1.0], [sources], options, device, workers, progress);
+
+    /// <summary>
+    /// The same with an ensemble: <paramref name="sources"/>[m] holds the sentences in model m's source vocabulary
+    /// (the same sentences in the same order for every model), and the models' log-probabilities are combined with
+    /// <paramref name="weights"/> (<see cref="EnsembleScorer"/>). Batches, output limits and a shortlist's ids follow
+    /// the first model's sources. One model decodes exactly as <see cref="DecodeNBest(Seq2SeqModel, DecoderStepper, IReadOnlyList{int[]}, DecodingOptions, Device, WorkerThreads?, IProgress{int}?)"/>.
+    /// </summary>
+    public static List<Hypothesis>[] DecodeNBest(IReadOnlyList<(Seq2SeqModel Model, DecoderStepper Stepper)> models, IReadOnlyList<double> weights,
+        IReadOnlyList<IReadOnlyList<int[]>> sources, DecodingOptions options, Device device, WorkerThreads? workers = null, IProgress<int>? progress = null)
     {
         options.Validate();
-        var results = new List<Hypothesis>[sources.Count];
-        var order = Enumerable.Range(0, sources.Count).OrderBy(i => sources[i].Length).ToArray(); // stable
-        var batches = Batches(order, sources, options).Select((rows, number) => (Number: number, Rows: rows)).ToList();
+        var results = new List<Hypothesis>[sources[0].Count];
+        var order = Enumerable.Range(0, sources[0].Count).OrderBy(i => sources[0][i].Length).ToArray(); // stable
+        var batches = Batches(order, sources[0], options).Select((rows, number) => (Number: number, Rows: rows)).ToList();
         int threads = device.type == DeviceType.CPU ? Math.Min(batches.Count, get_num_threads()) : 1;
         if (threads <= 1)
         {
             foreach (var (number, indices) in batches)
             {
-                DecodeBatch(model, stepper, sources, number, indices, options, device, results);
+                DecodeBatch(models, weights, sources, number, indices, options, device, results);
                 progress?.Report(indices.Length);
             }
             return results;
@@ -73,7 +83,7 @@ internal static class BatchDecoding
         {
             for (int b = Interlocked.Increment(ref next); b < longestFirst.Length; b = Interlocked.Increment(ref next))
             {
-                DecodeBatch(model, stepper, sources, longestFirst[b].Number, longestFirst[b].Rows, options, device, results);
+                DecodeBatch(models, weights, sources, longestFirst[b].Number, longestFirst[b].Rows, options, device, results);
                 progress?.Report(longestFirst[b].Rows.Length);
             }
         });
@@ -85,34 +95,59 @@ internal static class BatchDecoding
     /// hypotheses at their input positions. Sampling draws from a generator seeded by the options' seed and the
     /// batch number, so the result does not depend on which thread decodes which batch.
     /// </summary>
-    private static void DecodeBatch(Seq2SeqModel model, DecoderStepper stepper, IReadOnlyList<int[]> sources, int number, int[] indices, DecodingOptions options,
-        Device device, List<Hypothesis>[] results)
+    private static void DecodeBatch(IReadOnlyList<(Seq2SeqModel Model, DecoderStepper Stepper)> models, IReadOnlyList<double> weights,
+        IReadOnlyList<IReadOnlyList<int[]>> sources, int number, int[] indices, DecodingOptions options, Device device, List<Hypothesis>[] results)
     {
         using var scope = NewDisposeScope();
-        var rows = indices.Select(i => sources[i]).ToArray();
-        var (src, lengths, _) = Batch.Pad(rows, prefix: null, suffix: SubwordTokenizer.EosId); // (B, S), (B)
+        var rows = indices.Select(i => sources[0][i]).ToArray();
         var limits = tensor(rows.Select(r => MaxOutputLength(r.Length, options)).ToArray()); // (B)
         if (options.Sample)
         {
             using var generator = new Generator(SamplingSeed(options.Seed, number), device);
-            var hyps = SamplingSearch.Decode(model, src.to(device), lengths, limits, options.Temperature, options.TopK, generator,
-                options.KeepAttention, options.MinLength, stepper);
+            var hyps = SamplingSearch.Decode(Scorer(models, weights, sources, indices, device, subsets: null), limits, options.Temperature, options.TopK,
+                generator, options.KeepAttention, options.MinLength);
             for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
             return;
         }
-        // With a shortlist, the output layer of every step covers the batch's target ids only.
-        using var subset = options.Shortlist is null ? null : stepper.Subset(options.Shortlist.IdsFor(rows, device));
-        if (options.BeamSize == 1 && options.NBest == 1)
+        // With a shortlist, the output layer of every step covers the batch's target ids only; the models share the
+        // target vocabulary, so the ids are the same for every model.
+        var ids = options.Shortlist?.IdsFor(rows, device);
+        var subsets = ids is null ? null : models.Select(m => m.Stepper.Subset(ids)).ToArray();
+        try
         {
-            var hyps = GreedySearch.Decode(model, src.to(device), lengths, limits, options.KeepAttention, options.MinLength, stepper, subset);
-            for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
+            var scorer = Scorer(models, weights, sources, indices, device, subsets);
+            if (options.BeamSize == 1 && options.NBest == 1)
+            {
+                var hyps = GreedySearch.Decode(scorer, limits, options.KeepAttention, options.MinLength);
+                for (int k = 0; k < indices.Length; k++) results[indices[k]] = [hyps[k]];
+            }
+            else
+            {
+                var lists = BeamSearch.Decode(scorer, limits, options.BeamSize, options.Alpha, options.NBest, options.MinLength,
+                    options.KeepAttention, options.KeepGreedyPath);
+                for (int k = 0; k < indices.Length; k++) results[indices[k]] = lists[k];
+            }
         }
-        else
+        finally
         {
-            var lists = BeamSearch.Decode(model, src.to(device), lengths, limits, options.BeamSize, options.Alpha,
-                options.NBest, options.MinLength, options.KeepAttention, options.KeepGreedyPath, stepper, subset);
-            for (int k = 0; k < indices.Length; k++) results[indices[k]] = lists[k];
+            foreach (var subset in subsets ?? []) subset.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The scorer of one batch: its sentences padded in every model's vocabulary (EOS-terminated), one model's
+    /// scorer, or an ensemble of them.
+    /// </summary>
+    private static Scorer Scorer(IReadOnlyList<(Seq2SeqModel Model, DecoderStepper Stepper)> models, IReadOnlyList<double> weights,
+        IReadOnlyList<IReadOnlyList<int[]>> sources, int[] indices, Device device, OutputSubset[]? subsets)
+    {
+        var members = new ModelScorer[models.Count];
+        for (int m = 0; m < models.Count; m++)
+        {
+            var (src, lengths, _) = Batch.Pad([.. indices.Select(i => sources[m][i])], prefix: null, suffix: SubwordTokenizer.EosId); // (B, S), (B)
+            members[m] = new ModelScorer(models[m].Model, models[m].Stepper, src.to(device), lengths, subsets?[m]);
+        }
+        return members.Length == 1 ? members[0] : new EnsembleScorer(members, weights);
     }
 
     /// <summary>The generator seed of batch <paramref name="number"/>: the seed and the number mixed (SplitMix64), so nearby seeds give unrelated draws.</summary>

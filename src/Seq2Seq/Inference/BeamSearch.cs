@@ -28,22 +28,25 @@ public static class BeamSearch
     /// </summary>
     public static List<List<Hypothesis>> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths,
         int beamSize, double alpha, int nBest = 1, int minLength = 0, bool keepAttention = false, bool keepGreedy = false,
-        DecoderStepper? stepper = null, OutputSubset? subset = null)
+        DecoderStepper? stepper = null, OutputSubset? subset = null) =>
+        Decode(new ModelScorer(model, stepper ?? new DecoderStepper(model.Decoder), src, lengths, subset), maxLengths, beamSize, alpha,
+            nBest, minLength, keepAttention, keepGreedy);
+
+    /// <summary>The same search on the log-probabilities of <paramref name="scorer"/> (one model or an ensemble).</summary>
+    internal static List<List<Hypothesis>> Decode(Scorer scorer, Tensor maxLengths, int beamSize, double alpha, int nBest = 1,
+        int minLength = 0, bool keepAttention = false, bool keepGreedy = false)
     {
         if (nBest > beamSize) throw new ArgumentException($"nBest ({nBest}) cannot exceed the beam size ({beamSize})");
-        if (keepAttention) model.RequireAttention();
-        stepper ??= new DecoderStepper(model.Decoder);
+        if (keepAttention) scorer.RequireAttention();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var dev = src.device;
-        int B = (int)src.shape[0], K = beamSize;
-        long srcLen = src.shape[1];
-        var (source, state) = model.Encode(src, lengths);
+        var dev = scorer.Device;
+        int B = scorer.Batch, K = beamSize;
+        scorer.Encode();
         var slots = arange(K, device: dev);                                       // (K)
         var expand = arange(B, device: dev).repeat_interleave(K);                 // (B*K)
-        source = source.Select(expand);                                           // (N*K, S, ...)
-        state = state.Select(expand);                                             // (N*K, H)
-        long V = subset?.Size ?? model.Decoder.VocabSize;                         // candidates per row; PAD and EOS keep their ids
+        scorer.Select(expand);                                                    // sources (N*K, S, ...), states (N*K, H)
+        long V = scorer.Size;                                                     // candidates per row; PAD and EOS keep their ids
         // Running tensors hold the N unfinished sentences (K rows each); `sentences.Index` maps them to the batch.
         var sentences = new ActiveRows(B, dev);
         var limit = maxLengths.to(dev).unsqueeze(1);                              // (N, 1)
@@ -66,9 +69,8 @@ public static class BeamSearch
         {
             using var stepScope = NewDisposeScope();
             int N = sentences.Count;
-            var (next, weights) = stepper.Step(y, state, source);
-            var logits = subset is null ? stepper.Logits(next.Attentional) : subset.Logits(next.Attentional); // (N*K, V)
-            var logp = nn.functional.log_softmax(logits, dim: -1).view(N, K, V);  // (N, K, V)
+            var (logProbs, weights) = scorer.Step(y);                             // (N*K, V), (N*K, S)
+            var logp = logProbs.view(N, K, V);                                    // (N, K, V)
             if (t < minLength) logp[.., .., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
             // A sentence's K best candidates are among the C best tokens of each of its rows: rank those only.
             var (rowBest, rowToken) = logp.topk(C, dim: -1);                      // (N, K, C), (N, K, C)
@@ -92,27 +94,26 @@ public static class BeamSearch
             var newFinished = finished.gather(1, origin).logical_or(token.eq(SubwordTokenizer.EosId))
                 .logical_or(limit.le(t + 1));                                     // (N, K)
             var rows = ((arange(N, device: dev) * K).unsqueeze(1) + origin).view(-1); // (N*K)
-            var emitted = subset is null ? token : subset.ToVocabulary(token);   // (N, K) target ids
+            var emitted = scorer.ToVocabulary(token);                            // (N, K) target ids
             tokensPerStep.Add(sentences.Scatter(emitted, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B, K)
             originsPerStep.Add(sentences.Scatter(origin, slots.expand(B, K)).MoveToOuterDisposeScope()); // (B, K), a left sentence keeps its slots
             if (keepAttention) attentionPerStep.Add(sentences.Scatter(weights!.view(N, K, -1), 0).MoveToOuterDisposeScope()); // (B, K, S)
             var done = newFinished.all(1);                                        // (N)
             int doneCount = (int)done.sum().item<long>();                         // the one host sync of a step
-            state.Dispose();
             if (doneCount == N || t + 1 == maxSteps)
             {
                 finalScores.index_copy_(0, sentences.Index, newScores);
                 finalLengths.index_copy_(0, sentences.Index, newLengths);
                 break;
             }
+            Tensor? keepRows = null;                                              // (N'*K) the rows of the sentences that stay
             if (doneCount > 0)                                                 // they leave the batch now
             {
                 finalScores.index_copy_(0, sentences.Index, newScores);           // leaving sentences keep their scores here
                 finalLengths.index_copy_(0, sentences.Index, newLengths);
                 var keep = sentences.Drop(done);                                  // (N')
-                var keepRows = ((keep * K).unsqueeze(1) + slots).view(-1);        // (N'*K)
+                keepRows = ((keep * K).unsqueeze(1) + slots).view(-1);            // (N'*K)
                 rows = rows.index_select(0, keepRows);
-                source = ActiveRows.Replace(source, source.Select(keepRows));
                 limit = ActiveRows.Replace(limit, limit.index_select(0, keep));
                 greedySlot = ActiveRows.Replace(greedySlot, greedySlot.index_select(0, keep));
                 emitted = emitted.index_select(0, keep);
@@ -120,7 +121,7 @@ public static class BeamSearch
                 newLengths = newLengths.index_select(0, keep);
                 newFinished = newFinished.index_select(0, keep);
             }
-            state = next.Select(rows).MoveToOuterDisposeScope();
+            scorer.Advance(rows, keepRows);                                       // states follow their beams' origins
             y = ActiveRows.Replace(y, emitted.view(-1));
             scores = ActiveRows.Replace(scores, newScores);
             hypLengths = ActiveRows.Replace(hypLengths, newLengths);
@@ -128,7 +129,7 @@ public static class BeamSearch
         }
         var final = alpha == 0 ? finalScores : finalScores / Penalty(finalLengths, alpha); // (B, K)
         return Backtrack(stack(tokensPerStep).cpu(), stack(originsPerStep).cpu(), finalScores.cpu(), final.cpu(),
-            keepAttention ? stack(attentionPerStep).cpu() : null, lengths, nBest);
+            keepAttention ? stack(attentionPerStep).cpu() : null, scorer.Lengths, nBest);
     }
 
     private static Tensor Penalty(Tensor length, double alpha) =>

@@ -19,23 +19,25 @@ public static class GreedySearch
     /// </summary>
     public static List<Hypothesis> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention = false,
         int minLength = 0, DecoderStepper? stepper = null, OutputSubset? subset = null) =>
-        Run(model, src, lengths, maxLengths, keepAttention, minLength, choose: null, stepper, subset);
+        Run(new ModelScorer(model, stepper ?? new DecoderStepper(model.Decoder), src, lengths, subset), maxLengths, keepAttention, minLength, choose: null);
+
+    /// <summary>The same search on the log-probabilities of <paramref name="scorer"/> (one model or an ensemble).</summary>
+    internal static List<Hypothesis> Decode(Scorer scorer, Tensor maxLengths, bool keepAttention = false, int minLength = 0) =>
+        Run(scorer, maxLengths, keepAttention, minLength, choose: null);
 
     /// <summary>
     /// The step loop greedy search and <see cref="SamplingSearch"/> share: <paramref name="choose"/> picks each
-    /// row's next token from the log-probabilities (N, V) → (N); null takes the most likely. With
-    /// <paramref name="subset"/>, V is the subset's size and the chosen positions map to its ids.
+    /// row's next token from the log-probabilities (N, V) → (N); null takes the most likely. With a shortlist,
+    /// V is its subset's size and the chosen positions map to its ids.
     /// </summary>
-    internal static List<Hypothesis> Run(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, bool keepAttention,
-        int minLength, Func<Tensor, Tensor>? choose, DecoderStepper? stepper, OutputSubset? subset = null)
+    internal static List<Hypothesis> Run(Scorer scorer, Tensor maxLengths, bool keepAttention, int minLength, Func<Tensor, Tensor>? choose)
     {
-        if (keepAttention) model.RequireAttention();
-        stepper ??= new DecoderStepper(model.Decoder);
+        if (keepAttention) scorer.RequireAttention();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var dev = src.device;
-        int batch = (int)src.shape[0];
-        var (source, state) = model.Encode(src, lengths);
+        var dev = scorer.Device;
+        int batch = scorer.Batch;
+        scorer.Encode();
         // Rows of the running tensors are the active sentences; `rows.Index` maps them back to the batch.
         var rows = new ActiveRows(batch, dev);
         var limit = maxLengths.to(dev);                                           // (N)
@@ -47,9 +49,7 @@ public static class GreedySearch
         for (int t = 0; t < maxSteps; t++)
         {
             using var stepScope = NewDisposeScope();
-            var (next, weights) = stepper.Step(y, state, source);
-            var logits = subset is null ? stepper.Logits(next.Attentional) : subset.Logits(next.Attentional); // (N, V)
-            var logProbs = nn.functional.log_softmax(logits, dim: -1);          // (N, V)
+            var (logProbs, weights) = scorer.Step(y);                             // (N, V), (N, S)
             if (t < minLength) logProbs[.., SubwordTokenizer.EosId] = tensor(float.NegativeInfinity);
             Tensor best, token;                                                  // (N), (N)
             if (choose is null) (best, token) = logProbs.max(dim: -1);
@@ -58,31 +58,29 @@ public static class GreedySearch
                 token = choose(logProbs);
                 best = logProbs.gather(1, token.unsqueeze(1)).squeeze(1);
             }
-            if (subset is not null) token = subset.ToVocabulary(token);          // (N) target ids
+            token = scorer.ToVocabulary(token);                                  // (N) target ids
             score.index_add_(0, rows.Index, best, 1);
             outputs.Add(rows.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B)
             if (keepAttention) attention.Add(rows.Scatter(weights!, 0).MoveToOuterDisposeScope()); // (B, S)
             var done = token.eq(SubwordTokenizer.EosId).logical_or(limit.le(t + 1)); // (N)
             int finished = (int)done.sum().item<long>();                         // the one host sync of a step
             if (finished == rows.Count) break;
-            state.Dispose();
             if (finished > 0)                                                    // they leave the batch now
             {
                 var keep = rows.Drop(done);                                      // (N')
-                state = next.Select(keep).MoveToOuterDisposeScope();
-                source = ActiveRows.Replace(source, source.Select(keep));
+                scorer.Advance(keep, keep);
                 limit = ActiveRows.Replace(limit, limit.index_select(0, keep));
                 y = token.index_select(0, keep).MoveToOuterDisposeScope();
             }
             else
             {
-                state = next.MoveToOuterDisposeScope();
+                scorer.Advance(null, null);
                 y = token.MoveToOuterDisposeScope();
             }
         }
         var ids = stack(outputs, dim: 1).cpu();                                   // (B, T)
         var scores = score.cpu().data<float>().ToArray();
         var attn = keepAttention ? stack(attention, dim: 1).cpu() : null;         // (B, T, S)
-        return Hypothesis.FromIds(ids, scores, attn, lengths);
+        return Hypothesis.FromIds(ids, scores, attn, scorer.Lengths);
     }
 }

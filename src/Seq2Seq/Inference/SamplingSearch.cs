@@ -28,14 +28,19 @@ public static class SamplingSearch
     /// <param name="minLength">EOS is forbidden for the first this many steps.</param>
     /// <param name="stepper">Runs the decoding steps; null: the plain <see cref="DecoderStepper"/>.</param>
     public static List<Hypothesis> Decode(Seq2SeqModel model, Tensor src, Tensor lengths, Tensor maxLengths, double temperature,
-        int topK, Generator generator, bool keepAttention = false, int minLength = 0, DecoderStepper? stepper = null)
+        int topK, Generator generator, bool keepAttention = false, int minLength = 0, DecoderStepper? stepper = null) =>
+        Decode(new ModelScorer(model, stepper ?? new DecoderStepper(model.Decoder), src, lengths, subset: null), maxLengths, temperature, topK,
+            generator, keepAttention, minLength);
+
+    /// <summary>The same draws from the log-probabilities of <paramref name="scorer"/> (one model or an ensemble; no shortlist).</summary>
+    internal static List<Hypothesis> Decode(Scorer scorer, Tensor maxLengths, double temperature, int topK, Generator generator,
+        bool keepAttention = false, int minLength = 0)
     {
         if (!(temperature >= 0) || double.IsInfinity(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "a finite number ≥ 0");
         ArgumentOutOfRangeException.ThrowIfNegative(topK);
-        long vocab = model.Decoder.VocabSize;
+        long vocab = scorer.Size;
         int k = topK == 0 ? (int)vocab : (int)Math.Min(topK, vocab);
-        return GreedySearch.Run(model, src, lengths, maxLengths, keepAttention, minLength,
-            logProbs => Choose(logProbs, temperature, k, generator), stepper);
+        return GreedySearch.Run(scorer, maxLengths, keepAttention, minLength, logProbs => Choose(logProbs, temperature, k, generator));
     }
 
     /// <summary>The next token of every row of <paramref name="logProbs"/> (N, V): drawn, or the most likely at temperature 0.</summary>

@@ -25,6 +25,8 @@ public sealed class Translator : IDisposable
     private readonly string configFile;
     private readonly DecoderStepper stepper;      // held for the translator's life: every call decodes with it
     private Shortlist? shortlist;                 // testing.shortlist, read once
+    private Translator[] others = [];             // an ensemble's other models, decoding with this one
+    private double[] weights = [1.0];             // an ensemble's weights, this model's first
 
     /// <summary>The config the model was trained with.</summary>
     public Seq2SeqConfig Config { get; }
@@ -81,6 +83,70 @@ public sealed class Translator : IDisposable
         }
         return translator;
     }
+
+    /// <summary>
+    /// Loads an ensemble: the models of <paramref name="modelDirectories"/> decode together, their log-probabilities
+    /// combined at every step as the weighted mean Σ_i w_i log p_i / Σ_i w_i (<paramref name="weights"/>, one per
+    /// model; equal when null). Each model reads the sentences with its own source tokenizer; the models must share the
+    /// target vocabulary (the same target tokenizer files). The first model gives <see cref="Config"/>,
+    /// <see cref="DefaultOptions"/>, the output length limits and the attention weights (alignments). One directory
+    /// loads as <see cref="Load"/> does.
+    /// </summary>
+    /// <exception cref="UserErrorException">No directory; a weight count or value is wrong; a model cannot be loaded;
+    /// the target vocabularies differ (the message names both directories and the file); the models resolve to
+    /// different devices.</exception>
+    public static Translator LoadEnsemble(IReadOnlyList<string> modelDirectories, IReadOnlyList<double>? weights = null, string? device = null,
+        string checkpoint = ModelDirectory.BestCheckpointName, bool? fastPaths = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectories);
+        if (modelDirectories.Count == 0) throw new UserErrorException("an ensemble needs at least one model directory");
+        var w = weights?.ToArray() ?? [.. modelDirectories.Select(_ => 1.0)];
+        if (w.Length != modelDirectories.Count)
+            throw new UserErrorException($"ensemble weights: {w.Length} given for {modelDirectories.Count} models; give one per model");
+        foreach (double x in w)
+            if (!(x > 0) || double.IsInfinity(x))
+                throw new UserErrorException($"ensemble weights: every weight must be a finite positive number (got {x.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        // Vocabularies first: a model of another target vocabulary is named as such, not by a failure to load it.
+        for (int i = 1; i < modelDirectories.Count; i++)
+            if (Directory.Exists(modelDirectories[0]) && Directory.Exists(modelDirectories[i])) CheckSameTarget(modelDirectories[0], modelDirectories[i]);
+        var first = Load(modelDirectories[0], device, checkpoint, fastPaths);
+        try
+        {
+            first.weights = w;
+            foreach (string dir in modelDirectories.Skip(1))
+            {
+                var other = Load(dir, device, checkpoint, fastPaths);
+                first.others = [.. first.others, other];
+                if (other.device.type != first.device.type || other.device.index != first.device.index)
+                    throw new UserErrorException($"{dir} runs on {other.device} but {first.ModelPath} on {first.device}: the models of an ensemble run on one device (give --device)");
+                if (other.TargetTokenizer.Level != first.TargetTokenizer.Level || other.TargetTokenizer.VocabSize != first.TargetTokenizer.VocabSize)
+                    throw new UserErrorException($"{dir} and {first.ModelPath}: the models of an ensemble must share the target vocabulary, but their target tokenizers differ");
+            }
+            return first;
+        }
+        catch
+        {
+            first.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Refuses two model directories whose target tokenizer files differ (the models of an ensemble share the target vocabulary).</summary>
+    private static void CheckSameTarget(string firstDirectory, string otherDirectory)
+    {
+        foreach (var (first, other) in new ModelDirectory(firstDirectory).TargetTokenizerFiles.Zip(new ModelDirectory(otherDirectory).TargetTokenizerFiles))
+        {
+            bool same = File.Exists(first) == File.Exists(other) && (!File.Exists(first) || File.ReadAllBytes(first).AsSpan().SequenceEqual(File.ReadAllBytes(other)));
+            if (!same)
+                throw new UserErrorException($"{firstDirectory} and {otherDirectory}: the models of an ensemble must share the target vocabulary, but {Path.GetFileName(first)} differs");
+        }
+    }
+
+    /// <summary>The model directories this translator decodes with: one, or an ensemble's, the first giving the config.</summary>
+    public IReadOnlyList<string> ModelPaths => [ModelPath, .. others.Select(o => o.ModelPath)];
+
+    /// <summary>The weight of each model of <see cref="ModelPaths"/> (1 for a single model).</summary>
+    public IReadOnlyList<double> Weights => weights;
 
     /// <summary>The decoding settings of the model's config (<c>testing:</c> section).</summary>
     public DecodingOptions DefaultOptions => new()
@@ -151,6 +217,7 @@ public sealed class Translator : IDisposable
         var results = new Translation[sentences.Count];
         var unique = new Dictionary<string, int>(StringComparer.Ordinal);
         var ids = new List<int[]>();
+        var otherIds = others.Select(_ => new List<int[]>()).ToArray();           // the same sentences in the other models' vocabularies
         var truncated = new List<bool>();
         var slot = new int[sentences.Count];
         for (int i = 0; i < sentences.Count; i++)
@@ -168,10 +235,14 @@ public sealed class Translator : IDisposable
                 unique.Add(s, k);
                 ids.Add(encoded);
                 truncated.Add(cut);
+                for (int m = 0; m < others.Length; m++) otherIds[m].Add(others[m].EncodeSource(s, options.MaxSourceLength).Ids);
             }
             slot[i] = k;
         }
-        var lists = BatchDecoding.DecodeNBest(model, stepper, ids, options, device, progress: progress);
+        var lists = others.Length == 0
+            ? BatchDecoding.DecodeNBest(model, stepper, ids, options, device, progress: progress)
+            : BatchDecoding.DecodeNBest([(model, stepper), .. others.Select(o => (o.model, o.stepper))], weights, [ids, .. otherIds], options, device,
+                progress: progress);
         var done = new Translation[ids.Count];
         for (int k = 0; k < ids.Count; k++)
         {
@@ -269,6 +340,7 @@ public sealed class Translator : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        foreach (var other in others) other.Dispose();
         stepper.Dispose();
         model.Dispose();
     }

@@ -95,6 +95,9 @@ public sealed class ModelDirectory
     public IEnumerable<string> TokenizerFiles => new[] { SourcePrefix, TargetPrefix }
         .SelectMany(p => new[] { TextTokenizer.VocabularyPath(Path, p), SubwordTokenizer.MergesPath(Path, p) });
 
+    /// <summary>The target side's tokenizer files (what the models of an ensemble must share).</summary>
+    public IReadOnlyList<string> TargetTokenizerFiles => [TextTokenizer.VocabularyPath(Path, TargetPrefix), SubwordTokenizer.MergesPath(Path, TargetPrefix)];
+
     /// <summary>True when the directory exists and holds anything besides a training run's lock file.</summary>
     public bool HasContent => Directory.Exists(Path) && Directory.EnumerateFileSystemEntries(Path)
         .Any(e => System.IO.Path.GetFileName(e) != LockFileName);

@@ -7,7 +7,7 @@ namespace Seq2Seq.Tests.Inference;
 [Collection(TorchCollection.Name)]
 public class TranslateCommandTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
 {
-    private static (int Code, string Out, string Err) Run(byte[]? stdin, params string[] args)
+    internal static (int Code, string Out, string Err) Run(byte[]? stdin, params string[] args)
     {
         string baseDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         string tfm = Path.GetFileName(baseDir);
