@@ -62,6 +62,13 @@ public sealed record TrainingConfig
     /// </summary>
     public SchedulingType Scheduling { get; init; } = SchedulingType.Plateau;
 
+    /// <summary>
+    /// Linear and cosine only: the share of the budget trained at <c>learning_rate</c> before the fall to <c>min_lr</c>
+    /// begins (0 = from the start; 0.8 = over the last fifth).
+    /// </summary>
+    [Range(From = 0, Below = 1)]
+    public double DecayStart { get; init; }
+
     /// <summary>Raise the learning rate linearly from zero over this many first steps, under any schedule; 0 = no warm-up.</summary>
     [Range(From = 0)]
     public int WarmupSteps { get; init; }

@@ -5,10 +5,10 @@ namespace Seq2Seq.Training;
 
 /// <summary>
 /// The learning rate of every step: under <c>plateau</c> the rate the plateau schedule has reached
-/// (<see cref="PlateauSchedule"/>); under <c>linear</c> and <c>cosine</c> a fall from <c>learning_rate</c> to
-/// <c>min_lr</c> as the training budget is used up; under any of them times a linear warm-up from zero over the first
-/// <c>warmup_steps</c> steps. The rate depends only on the step, the position in the epoch and the elapsed time,
-/// so a resumed run continues the same curve.
+/// (<see cref="PlateauSchedule"/>); under <c>linear</c> and <c>cosine</c> <c>learning_rate</c> until <c>decay_start</c>
+/// of the training budget is used, then a fall to <c>min_lr</c> at its end; under any of them times a linear warm-up
+/// from zero over the first <c>warmup_steps</c> steps. The rate depends only on the step, the position in the epoch and
+/// the elapsed time, so a resumed run continues the same curve.
 /// </summary>
 public static class LearningRateSchedule
 {
@@ -33,10 +33,11 @@ public static class LearningRateSchedule
     public static double Rate(TrainingConfig t, TrainingState state, double budgetUsed)
     {
         double span = t.LearningRate - t.MinLr;
+        double fall = Math.Max(0, (budgetUsed - t.DecayStart) / (1 - t.DecayStart)); // share of the decay done, in [0, 1]
         double rate = t.Scheduling switch
         {
-            SchedulingType.Linear => t.MinLr + span * (1 - budgetUsed),
-            SchedulingType.Cosine => t.MinLr + span * 0.5 * (1 + Math.Cos(Math.PI * budgetUsed)),
+            SchedulingType.Linear => t.MinLr + span * (1 - fall),
+            SchedulingType.Cosine => t.MinLr + span * 0.5 * (1 + Math.Cos(Math.PI * fall)),
             _ => state.LearningRate,
         };
         int step = state.Step + 1;                                              // the step about to be taken

@@ -24,6 +24,15 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
+    public void WithDecayStartTheRateHoldsUntilThatShareOfTheBudgetThenFallsOverTheRest()
+    {
+        var linear = Cosine with { Scheduling = SchedulingType.Linear, DecayStart = 0.8 };
+        var state = new TrainingState();
+        Assert.Equal([1.0, 1.0, 1.0, 0.6, 0.2], new[] { 0, 0.5, 0.8, 0.9, 1 }.Select(f => Math.Round(LearningRateSchedule.Rate(linear, state, f), 12)));
+        Assert.Equal(0.6, LearningRateSchedule.Rate(Cosine with { DecayStart = 0.5 }, state, 0.75), 12);
+    }
+
+    [Fact]
     public void WarmUpRaisesTheRateLinearlyOverTheFirstSteps()
     {
         var plateau = new TrainingConfig { WarmupSteps = 4 };
@@ -91,6 +100,8 @@ public class LearningRateScheduleTests
         Assert.StartsWith("x.yaml:8: training.scheduling:", e.Message);
         e = Assert.Throws<UserErrorException>(() => ConfigLoader.Parse(yaml + "plateau\n  warmup_steps: -1\n", "x.yaml"));
         Assert.StartsWith("x.yaml:9: training.warmup_steps:", e.Message);
+        e = Assert.Throws<UserErrorException>(() => ConfigLoader.Parse(yaml + "linear\n  decay_start: 1.0\n", "x.yaml"));
+        Assert.StartsWith("x.yaml:9: training.decay_start:", e.Message);
     }
 
     private static Seq2SeqConfig Tiny(string root, SchedulingType scheduling, int warmup)
