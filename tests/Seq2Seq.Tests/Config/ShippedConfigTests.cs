@@ -48,6 +48,26 @@ public class ShippedConfigTests
     }
 
     [Fact]
+    public void RecipeConfigsTrainTheReferenceModelForThirtyMinutesWithTokenBatchesAndAMovingAverage()
+    {
+        foreach (var (src, trg) in new[] { ("fr", "en"), ("en", "fr") })
+        {
+            var plain = ConfigLoader.Load(Path.Combine(TestPaths.RepoRoot, "configs", $"multi30k_{src}_{trg}.yaml"));
+            var recipe = ConfigLoader.Load(Path.Combine(TestPaths.RepoRoot, "configs", $"multi30k_{src}_{trg}_best.yaml"));
+            Assert.Equal(plain.Data, recipe.Data);
+            Assert.Equal(plain.Subwords, recipe.Subwords);
+            Assert.Equal(plain.Model, recipe.Model);
+            Assert.Equal(plain.Testing, recipe.Testing);
+            Assert.Equal($"models/multi30k_{src}_{trg}_best", recipe.ModelDir);
+            var expected = plain.Training with
+            {
+                BatchSize = 1200, BatchType = BatchType.Tokens, Epochs = 0, MaxMinutes = 30, ValidationFreq = 300, EmaDecay = 0.999,
+            };
+            Assert.Equal(expected with { Betas = recipe.Training.Betas }, recipe.Training);
+        }
+    }
+
+    [Fact]
     public void Multi30kConfigsUseTheReferenceHyperParameters()
     {
         foreach (var (name, src, trg) in new[] { ("multi30k_fr_en.yaml", "fr", "en"), ("multi30k_en_fr.yaml", "en", "fr") })
