@@ -61,7 +61,12 @@ public class ShippedConfigTests
             Assert.Equal($"models/multi30k_{src}_{trg}_best", recipe.ModelDir);
             var expected = plain.Training with
             {
-                BatchSize = 1200, BatchType = BatchType.Tokens, Epochs = 0, MaxMinutes = 30, ValidationFreq = 300, EmaDecay = 0.999,
+                BatchSize = 1200,
+                BatchType = BatchType.Tokens,
+                Epochs = 0,
+                MaxMinutes = 30,
+                ValidationFreq = 300,
+                EmaDecay = 0.999,
             };
             Assert.Equal(expected with { Betas = recipe.Training.Betas }, recipe.Training);
         }
