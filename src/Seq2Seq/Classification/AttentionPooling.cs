@@ -27,7 +27,7 @@ public sealed class AttentionPooling : nn.Module
     public (Tensor Pooled, Tensor Weights) Pool(Tensor outputs, Tensor mask)
     {
         var scores = tanh(key.call(outputs)).matmul(query);                     // (B, S)
-        var weights = softmax(scores.masked_fill(mask.logical_not(), double.NegativeInfinity), dim: 1); // (B, S)
+        var weights = softmax(scores.masked_fill(mask.logical_not(), ScalarConstants.NegativeInfinity), dim: 1); // (B, S)
         var pooled = weights.unsqueeze(1).bmm(outputs).squeeze(1);              // (B, K)
         return (pooled, weights);
     }

@@ -44,6 +44,7 @@ internal sealed class ClassificationTask(SentenceClassifier model, Adam optimize
         model.zero_grad(set_to_none: true);
         int count = Math.Min(workers.Count, batch.Length);
         var losses = new float[count];
+        using Scalar sentences = batch.Length;                                   // held (see ScalarConstants)
         workers.Run(count, k =>
         {
             using var generator = new Generator(ShardedStep.DropoutSeed(config.Seed, step, k), device);
@@ -53,7 +54,7 @@ internal sealed class ClassificationTask(SentenceClassifier model, Adam optimize
             var loss = nn.functional.cross_entropy(model.Forward(part.Src, part.Lengths), part.Labels!, reduction: nn.Reduction.Sum,
                 label_smoothing: config.Training.LabelSmoothing);                // ()
             losses[k] = loss.item<float>();
-            if (float.IsFinite(losses[k])) (loss / batch.Length).backward();      // the gradient of the whole batch's mean
+            if (float.IsFinite(losses[k])) loss.div(sentences).backward();        // the gradient of the whole batch's mean
         });
         long backwarded = Stopwatch.GetTimestamp();
         // A classifier's step counts sentences where translation counts target tokens: its loss is per sentence.

@@ -56,7 +56,7 @@ public sealed class SentenceClassifier : nn.Module
                 pooled = encoded.Output.sum(1) / lengthsHere.unsqueeze(1).to_type(encoded.Output.dtype); // (B, K)
                 break;
             default:
-                var words = arange(src.shape[1], device: src.device).unsqueeze(0) < lengthsHere.unsqueeze(1); // (B, S)
+                var words = ScalarConstants.Range(src.shape[1], src.device).unsqueeze(0) < lengthsHere.unsqueeze(1); // (B, S)
                 (pooled, weights) = attention!.Pool(encoded.Output, words);      // (B, K), (B, S)
                 break;
         }

@@ -1,4 +1,5 @@
 using Seq2Seq.Modeling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;
@@ -17,7 +18,7 @@ internal sealed class ActiveRows
     public ActiveRows(int batch, Device device)
     {
         this.batch = batch;
-        Index = arange(batch, device: device);
+        Index = ScalarConstants.Range(batch, device);
         Count = batch;
     }
 
@@ -37,7 +38,7 @@ internal sealed class ActiveRows
     }
 
     /// <summary>Spreads running rows (N, ...) over the whole batch (B, ...), <paramref name="fill"/> elsewhere: a new tensor.</summary>
-    public Tensor Scatter(Tensor running, float fill)
+    public Tensor Scatter(Tensor running, Scalar fill)
     {
         var shape = running.shape.ToArray();
         shape[0] = batch;

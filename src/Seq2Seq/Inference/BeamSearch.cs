@@ -1,5 +1,6 @@
 using Seq2Seq.Modeling;
 using Seq2Seq.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;
@@ -43,22 +44,25 @@ public static class BeamSearch
         var dev = scorer.Device;
         int B = scorer.Batch, K = beamSize;
         scorer.Encode();
-        var slots = arange(K, device: dev);                                       // (K)
-        var expand = arange(B, device: dev).repeat_interleave(K);                 // (B*K)
+        // Scalars held for the whole search (see ScalarConstants).
+        using Scalar beams = K, exponent = alpha;
+        var slots = ScalarConstants.Range(K, dev);                                // (K)
+        var expand = ScalarConstants.Range(B, dev).repeat_interleave(K);          // (B*K)
         scorer.Select(expand);                                                    // sources (N*K, S, ...), states (N*K, H)
         long V = scorer.Size;                                                     // candidates per row; PAD and EOS keep their ids
         // Running tensors hold the N unfinished sentences (K rows each); `sentences.Index` maps them to the batch.
         var sentences = new ActiveRows(B, dev);
         var limit = maxLengths.to(dev).unsqueeze(1);                              // (N, 1)
-        var scores = full([B, K], float.NegativeInfinity, device: dev);
+        var scores = full([B, K], ScalarConstants.NegativeInfinity, device: dev);
         scores[.., 0] = tensor(0f);                                               // (N, K) log-prob sums
         var finished = zeros([B, K], dtype: ScalarType.Bool, device: dev);        // (N, K)
         var hypLengths = zeros([B, K], dtype: ScalarType.Int64, device: dev);     // (N, K)
-        var finalScores = full([B, K], float.NegativeInfinity, device: dev);      // (B, K) filled as sentences leave
+        var finalScores = full([B, K], ScalarConstants.NegativeInfinity, device: dev); // (B, K) filled as sentences leave
         var finalLengths = zeros([B, K], dtype: ScalarType.Int64, device: dev);   // (B, K)
-        var y = full([B * K], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: dev); // (N*K)
+        var y = full([B * K], ScalarConstants.BosId, dtype: ScalarType.Int64, device: dev); // (N*K)
         int C = (int)Math.Min(K, V);                                              // candidates kept per row
-        var noopBest = full([C], float.NegativeInfinity, device: dev);            // (C): a finished row's candidates
+        using Scalar candidates = C;
+        var noopBest = full([C], ScalarConstants.NegativeInfinity, device: dev);  // (C): a finished row's candidates
         noopBest[0] = tensor(0f);
         var greedySlot = zeros([B, 1], dtype: ScalarType.Int64, device: dev);     // (N, 1) slot on the greedy path
         var tokensPerStep = new List<Tensor>();                                   // (B, K) per step
@@ -76,28 +80,29 @@ public static class BeamSearch
             var (rowBest, rowToken) = logp.topk(C, dim: -1);                      // (N, K, C), (N, K, C)
             rowBest = where(finished.unsqueeze(2), noopBest, rowBest);            // a finished row: PAD at no cost, only
             rowToken = where(finished.unsqueeze(2), SubwordTokenizer.PadId, rowToken);
-            var cand = scores.unsqueeze(2) + rowBest;                             // (N, K, C)
-            var candLen = hypLengths + finished.logical_not().to(ScalarType.Int64); // (N, K)
-            var ranked = alpha == 0 ? cand : cand / Penalty(candLen, alpha).unsqueeze(2);
+            var cand = scores.unsqueeze(2).add(rowBest, ScalarConstants.One);             // (N, K, C)
+            var candLen = hypLengths.add(finished.logical_not().to(ScalarType.Int64), ScalarConstants.One); // (N, K)
+            var ranked = alpha == 0 ? cand : cand / Penalty(candLen, exponent).unsqueeze(2);
             var best = ranked.view(N, K * C).topk(K, dim: 1).indexes;             // (N, K) into K*C
             if (keepGreedy && K > 1)
             {
-                var greedyIndex = greedySlot * C;                                 // (N, 1): the greedy row's best token
+                var greedyIndex = greedySlot.mul(candidates);                     // (N, 1): the greedy row's best token
                 var kept = best.eq(greedyIndex).any(1, keepdim: true);            // (N, 1)
                 best = cat([best[.., ..(K - 1)], where(kept, best[.., (K - 1)..], greedyIndex)], dim: 1); // (N, K)
                 greedySlot = ActiveRows.Replace(greedySlot, best.eq(greedyIndex).to(ScalarType.Int64).argmax(1, keepdim: true)); // (N, 1)
             }
-            var origin = best.div(C, rounding_mode: RoundingMode.floor);          // (N, K)
+            var origin = best.div(candidates, rounding_mode: RoundingMode.floor); // (N, K)
             var token = rowToken.view(N, K * C).gather(1, best);                  // (N, K) positions in the output layer
             var newScores = cand.view(N, K * C).gather(1, best);                  // (N, K)
             var newLengths = candLen.gather(1, origin);                           // (N, K)
-            var newFinished = finished.gather(1, origin).logical_or(token.eq(SubwordTokenizer.EosId))
-                .logical_or(limit.le(t + 1));                                     // (N, K)
-            var rows = ((arange(N, device: dev) * K).unsqueeze(1) + origin).view(-1); // (N*K)
+            using Scalar length = t + 1;
+            var newFinished = finished.gather(1, origin).logical_or(token.eq(ScalarConstants.EosId))
+                .logical_or(limit.le(length));                                    // (N, K)
+            var rows = ScalarConstants.Range(N, dev).mul(beams).unsqueeze(1).add(origin, ScalarConstants.One).view(-1); // (N*K)
             var emitted = scorer.ToVocabulary(token);                            // (N, K) target ids
-            tokensPerStep.Add(sentences.Scatter(emitted, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B, K)
+            tokensPerStep.Add(sentences.Scatter(emitted, ScalarConstants.PadId).MoveToOuterDisposeScope()); // (B, K)
             originsPerStep.Add(sentences.Scatter(origin, slots.expand(B, K)).MoveToOuterDisposeScope()); // (B, K), a left sentence keeps its slots
-            if (keepAttention) attentionPerStep.Add(sentences.Scatter(weights!.view(N, K, -1), 0).MoveToOuterDisposeScope()); // (B, K, S)
+            if (keepAttention) attentionPerStep.Add(sentences.Scatter(weights!.view(N, K, -1), ScalarConstants.Zero).MoveToOuterDisposeScope()); // (B, K, S)
             var done = newFinished.all(1);                                        // (N)
             int doneCount = (int)done.sum().item<long>();                         // the one host sync of a step
             if (doneCount == N || t + 1 == maxSteps)
@@ -112,7 +117,7 @@ public static class BeamSearch
                 finalScores.index_copy_(0, sentences.Index, newScores);           // leaving sentences keep their scores here
                 finalLengths.index_copy_(0, sentences.Index, newLengths);
                 var keep = sentences.Drop(done);                                  // (N')
-                keepRows = ((keep * K).unsqueeze(1) + slots).view(-1);            // (N'*K)
+                keepRows = keep.mul(beams).unsqueeze(1).add(slots, ScalarConstants.One).view(-1);       // (N'*K)
                 rows = rows.index_select(0, keepRows);
                 limit = ActiveRows.Replace(limit, limit.index_select(0, keep));
                 greedySlot = ActiveRows.Replace(greedySlot, greedySlot.index_select(0, keep));
@@ -127,13 +132,15 @@ public static class BeamSearch
             hypLengths = ActiveRows.Replace(hypLengths, newLengths);
             finished = ActiveRows.Replace(finished, newFinished);
         }
-        var final = alpha == 0 ? finalScores : finalScores / Penalty(finalLengths, alpha); // (B, K)
+        var final = alpha == 0 ? finalScores : finalScores / Penalty(finalLengths, exponent); // (B, K)
         return Backtrack(stack(tokensPerStep).cpu(), stack(originsPerStep).cpu(), finalScores.cpu(), final.cpu(),
             keepAttention ? stack(attentionPerStep).cpu() : null, scorer.Lengths, nBest);
     }
 
-    private static Tensor Penalty(Tensor length, double alpha) =>
-        ((length.to(ScalarType.Float32) + 5.0f) / 6.0f).pow(alpha);
+    private static readonly Scalar Five = 5.0f, Six = 6.0f;                      // held (see ScalarConstants)
+
+    private static Tensor Penalty(Tensor length, Scalar alpha) =>
+        length.to(ScalarType.Float32).add(Five, ScalarConstants.One).div(Six).pow(alpha);
 
     /// <summary>Follows each slot's origins back from the last step to read its tokens (and attention rows).</summary>
     private static List<List<Hypothesis>> Backtrack(Tensor tokens, Tensor origins, Tensor logProbs, Tensor ranked,

@@ -152,10 +152,12 @@ public sealed class CharSampler : IDisposable
     }
 
     /// <summary>One character id per row of <paramref name="scores"/> (N, V): the best at temperature 0, else a draw.</summary>
-    private static Tensor Pick(Tensor scores, double temperature, Generator generator) =>
-        temperature == 0
-            ? scores.argmax(dim: -1, keepdim: true)                              // (N, 1)
-            : softmax(scores / temperature, dim: -1).multinomial(1, generator: generator); // (N, 1)
+    private static Tensor Pick(Tensor scores, double temperature, Generator generator)
+    {
+        if (temperature == 0) return scores.argmax(dim: -1, keepdim: true);      // (N, 1)
+        using Scalar divide = temperature;                                       // held (see ScalarConstants)
+        return softmax(scores.div(divide), dim: -1).multinomial(1, generator: generator); // (N, 1)
+    }
 
     private string Listing()
     {

@@ -1,6 +1,7 @@
 using Seq2Seq.Config;
 using Seq2Seq.Modeling;
 using Seq2Seq.ModelStore;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;
@@ -73,9 +74,10 @@ public static class CheckpointAverage
                 throw new UserErrorException($"{file}: other shapes than {checkpoints[0]} ({e.Message})");
             }
             if (newest is null || state.Step > newest.Step) newest = state;
-            foreach (var (sum, p) in sums.Zip(model.parameters())) sum.add_(p.to(ScalarType.Float64));
+            foreach (var (sum, p) in sums.Zip(model.parameters())) sum.add_(p.to(ScalarType.Float64), ScalarConstants.One);
         }
-        foreach (var (sum, p) in sums.Zip(mean.parameters())) p.copy_(sum / checkpoints.Count);
+        using (Scalar count = checkpoints.Count)                                 // held (see ScalarConstants)
+            foreach (var (sum, p) in sums.Zip(mean.parameters())) p.copy_(sum.div(count));
         foreach (var sum in sums) sum.Dispose();
         Directory.CreateDirectory(output.Path);
         if (overwrite) output.RemoveRunFiles();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;
@@ -11,7 +12,7 @@ namespace Seq2Seq.Inference;
 internal sealed class EnsembleScorer : Scorer
 {
     private readonly ModelScorer[] members;
-    private readonly double[] shares;                                             // w_i / Σ_j w_j
+    private readonly Scalar[] shares;                                             // w_i / Σ_j w_j, held (see ScalarConstants)
 
     /// <summary>Combines <paramref name="members"/> (two or more, the same sentences in the same order) with positive <paramref name="weights"/>.</summary>
     public EnsembleScorer(IReadOnlyList<ModelScorer> members, IReadOnlyList<double> weights)
@@ -20,7 +21,8 @@ internal sealed class EnsembleScorer : Scorer
         if (weights.Any(w => !(w > 0) || double.IsInfinity(w))) throw new ArgumentOutOfRangeException(nameof(weights), "weights must be finite and positive");
         this.members = [.. members];
         double total = weights.Sum();
-        shares = [.. weights.Select(w => w / total)];
+        shares = new Scalar[weights.Count];
+        for (int i = 0; i < shares.Length; i++) shares[i] = weights[i] / total;
     }
 
     public override int Batch => members[0].Batch;

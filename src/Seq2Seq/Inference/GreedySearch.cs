@@ -1,5 +1,6 @@
 using Seq2Seq.Modeling;
 using Seq2Seq.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;
@@ -41,7 +42,7 @@ public static class GreedySearch
         // Rows of the running tensors are the active sentences; `rows.Index` maps them back to the batch.
         var rows = new ActiveRows(batch, dev);
         var limit = maxLengths.to(dev);                                           // (N)
-        var y = full([batch], SubwordTokenizer.BosId, dtype: ScalarType.Int64, device: dev); // (N)
+        var y = full([batch], ScalarConstants.BosId, dtype: ScalarType.Int64, device: dev); // (N)
         var score = zeros([batch], device: dev);                                 // (B)
         var outputs = new List<Tensor>();                                        // (B) per step, PAD once finished (left)
         var attention = new List<Tensor>();                                      // (B, S) per step
@@ -59,10 +60,11 @@ public static class GreedySearch
                 best = logProbs.gather(1, token.unsqueeze(1)).squeeze(1);
             }
             token = scorer.ToVocabulary(token);                                  // (N) target ids
-            score.index_add_(0, rows.Index, best, 1);
-            outputs.Add(rows.Scatter(token, SubwordTokenizer.PadId).MoveToOuterDisposeScope()); // (B)
-            if (keepAttention) attention.Add(rows.Scatter(weights!, 0).MoveToOuterDisposeScope()); // (B, S)
-            var done = token.eq(SubwordTokenizer.EosId).logical_or(limit.le(t + 1)); // (N)
+            score.index_add_(0, rows.Index, best, ScalarConstants.One);
+            outputs.Add(rows.Scatter(token, ScalarConstants.PadId).MoveToOuterDisposeScope()); // (B)
+            if (keepAttention) attention.Add(rows.Scatter(weights!, ScalarConstants.Zero).MoveToOuterDisposeScope()); // (B, S)
+            using Scalar length = t + 1;                                          // held (see ScalarConstants)
+            var done = token.eq(ScalarConstants.EosId).logical_or(limit.le(length)); // (N)
             int finished = (int)done.sum().item<long>();                         // the one host sync of a step
             if (finished == rows.Count) break;
             if (finished > 0)                                                    // they leave the batch now

@@ -1,4 +1,5 @@
 using Seq2Seq.Modeling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Inference;
@@ -47,12 +48,13 @@ public static class SamplingSearch
     private static Tensor Choose(Tensor logProbs, double temperature, int k, Generator generator)
     {
         if (temperature == 0) return logProbs.max(dim: -1).indexes;              // (N)
+        using Scalar divide = temperature;                                       // held (see ScalarConstants)
         if (k < logProbs.shape[1])
         {
             var (top, index) = logProbs.topk(k, dim: -1);                         // (N, k), (N, k)
-            var pick = (top / temperature).softmax(-1).multinomial(1, generator: generator); // (N, 1) into the top k
+            var pick = top.div(divide).softmax(-1).multinomial(1, generator: generator); // (N, 1) into the top k
             return index.gather(1, pick).squeeze(1);                              // (N)
         }
-        return (logProbs / temperature).softmax(-1).multinomial(1, generator: generator).squeeze(1); // (N)
+        return logProbs.div(divide).softmax(-1).multinomial(1, generator: generator).squeeze(1); // (N)
     }
 }

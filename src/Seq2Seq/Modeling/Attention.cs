@@ -47,7 +47,7 @@ public abstract class Attention : nn.Module
     /// <summary>Masked softmax over the scores (B, S) and the weighted sum of <paramref name="values"/> (B, S, K).</summary>
     protected static (Tensor Context, Tensor Weights) Weigh(Tensor energy, Tensor values, Tensor mask)
     {
-        energy = energy.masked_fill(mask.logical_not(), float.NegativeInfinity); // (B, S)
+        energy = energy.masked_fill(mask.logical_not(), ScalarConstants.NegativeInfinity); // (B, S)
         var weights = softmax(energy, dim: -1);                                  // (B, S)
         var context = bmm(weights.unsqueeze(1), values).squeeze(1);              // (B, K)
         return (context, weights);

@@ -28,7 +28,7 @@ public sealed class BahdanauAttention : Attention
     public override Tensor ProjectKeys(Tensor encoderOutput)
     {
         using var keys = keyLayer.call(encoderOutput);                          // (B, S, A): freed now, not when the batch ends
-        return keys.mul(2);                                                      // (B, S, A)
+        return keys.mul(ScalarConstants.Two);                                    // (B, S, A)
     }
 
     // The doublings are not in place: in place on the layers' outputs (and on the squeezed energies, a view), they
@@ -37,9 +37,9 @@ public sealed class BahdanauAttention : Attention
     /// <inheritdoc />
     public override (Tensor Context, Tensor Weights) Attend(Tensor query, Tensor? keys, Tensor values, Tensor mask)
     {
-        var q = queryLayer.call(query).mul(2).unsqueeze(1);                      // (B, 1, A): 2 W_q q
+        var q = queryLayer.call(query).mul(ScalarConstants.Two).unsqueeze(1);    // (B, 1, A): 2 W_q q
         // In place: one (B, S, A) tensor a step instead of two (the sum is not needed by backward; sigmoid's output is).
-        var energy = energyLayer.call((keys! + q).sigmoid_()).squeeze(2).mul(2);  // (B, S): e_s + vᵀ1
+        var energy = energyLayer.call(keys!.add(q, ScalarConstants.One).sigmoid_()).squeeze(2).mul(ScalarConstants.Two); // (B, S): e_s + vᵀ1
         return Weigh(energy, values, mask);                                      // (B, K), (B, S)
     }
 }

@@ -78,7 +78,7 @@ public sealed class Decoder : nn.Module
     /// </summary>
     public EncodedSource Prepare(EncoderOutput encoded, Tensor src)
     {
-        var mask = src.ne(SubwordTokenizer.PadId);                               // (B, S)
+        var mask = src.ne(ScalarConstants.PadId);                                // (B, S)
         if (attention is null) return new EncodedSource(encoded.Final, null, mask); // (B, K)
         var keys = attention.ProjectKeys(encoded.Output);                        // (B, S, A) or null
         return new EncodedSource(encoded.Output, keys, mask);

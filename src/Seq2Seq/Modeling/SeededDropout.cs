@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Modeling;
@@ -15,12 +16,14 @@ public sealed class SeededDropout : nn.Module<Tensor, Tensor>
     private static Generator? threadGenerator;
 
     private readonly double p;
+    private readonly Scalar keptFraction;                                        // 1 − p, held (see ScalarConstants)
 
     /// <summary>Dropout with probability <paramref name="p"/> in [0, 1).</summary>
     public SeededDropout(double p) : base(nameof(SeededDropout))
     {
         if (p is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(p), p, "dropout must be in [0, 1)");
         this.p = p;
+        keptFraction = 1 - p;
     }
 
     /// <summary>Makes dropout on this thread draw from <paramref name="generator"/> until the result is disposed.</summary>
@@ -36,7 +39,7 @@ public sealed class SeededDropout : nn.Module<Tensor, Tensor>
     {
         if (!training || p == 0) return input;
         using var keep = empty_like(input).bernoulli_(1 - p, threadGenerator);  // same shape as input, 1 = kept
-        return input.mul(keep).div_(1 - p);
+        return input.mul(keep).div_(keptFraction);
     }
 
     private sealed class Restore(Generator? previous) : IDisposable

@@ -113,7 +113,8 @@ internal static class ClippedAdam
         var total = norms.Length == 1 ? norms[0].clone() : stack(norms).norm(); // ()
         foreach (var n in norms) n.Dispose();
         // libtorch's max_norm / (total + 1e-6): the scalar filled into a tensor, then divided.
-        var coefficient = full_like(total, maxNorm).div_(total + 1e-6).clamp_max_(1.0); // ()
+        using Scalar max = maxNorm, epsilon = 1e-6, one = 1.0;
+        var coefficient = full_like(total, max).div_(total.add(epsilon, one)).clamp_max_(one); // ()
         return (total.MoveToOuterDisposeScope(), coefficient.MoveToOuterDisposeScope());
     }
 
@@ -145,12 +146,15 @@ internal static class ClippedAdam
         var (param, grad, avg, avgSq) = (Slice(item.Parameter), Slice(item.Grad), Slice(item.State.exp_avg), Slice(item.State.exp_avg_sq));
         var o = item.Options;
         double beta1 = o.beta1!.Value, beta2 = o.beta2!.Value, eps = o.eps!.Value, decay = o.weight_decay!.Value, lr = o.LearningRate!.Value;
-        if (coefficient is not null) grad.mul_(coefficient);                  // what clip_grad_norm_ leaves in .grad
-        if (decay != 0) grad = grad.add(param, alpha: decay);                 // a temporary, as TorchSharp's
         double correction1 = 1 - Math.Pow(beta1, item.State.step), correction2 = 1 - Math.Pow(beta2, item.State.step);
-        avg.mul_(beta1).add_(grad, alpha: 1 - beta1);
-        avgSq.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-        var denominator = (avgSq.sqrt() / Math.Sqrt(correction2)).add_(eps);
-        param.addcdiv_(avg, denominator, value: -lr / correction1);
+        // Each Scalar is held until the end of the method: libtorch reads it after TorchSharp has passed on its handle.
+        using Scalar b1 = beta1, b2 = beta2, oneMinusB1 = 1 - beta1, oneMinusB2 = 1 - beta2, epsilon = eps;
+        using Scalar sqrtCorrection2 = Math.Sqrt(correction2), stepSize = -lr / correction1, weightDecay = decay;
+        if (coefficient is not null) grad.mul_(coefficient);                  // what clip_grad_norm_ leaves in .grad
+        if (decay != 0) grad = grad.add(param, alpha: weightDecay);           // a temporary, as TorchSharp's
+        avg.mul_(b1).add_(grad, alpha: oneMinusB1);
+        avgSq.mul_(b2).addcmul_(grad, grad, value: oneMinusB2);
+        var denominator = avgSq.sqrt().div_(sqrtCorrection2).add_(epsilon, ScalarConstants.One);
+        param.addcdiv_(avg, denominator, value: stepSize);
     }
 }

@@ -3,6 +3,7 @@ using Seq2Seq.Data;
 using Seq2Seq.Modeling;
 using Seq2Seq.Modeling.Cpu;
 using Seq2Seq.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Seq2Seq.Training;
@@ -40,6 +41,7 @@ public static class TrainingLoss
         using var bias = decoder.OutputBias.detach().requires_grad_(true);      // (V)
         long rows = real.shape[0], chunk = Math.Max(1, chunkElements / decoder.VocabSize);
         var total = zeros(1, device: real.device);                               // (1)
+        using Scalar divide = divisor;                                           // held (see ScalarConstants)
         for (long start = 0; start < rows; start += chunk)
         {
             using var chunkScope = NewDisposeScope();
@@ -48,10 +50,10 @@ public static class TrainingLoss
             var logits = decoder.Logits(leaf.narrow(0, start, end - start), weight, bias); // (n, V)
             var loss = nn.functional.cross_entropy(logits, targets.narrow(0, start, end - start), reduction: nn.Reduction.Sum,
                 label_smoothing: labelSmoothing);                                // ()
-            total.add_(loss.detach());
+            total.add_(loss.detach(), ScalarConstants.One);
             long t1 = Stopwatch.GetTimestamp();
             forwardTicks += t1 - t0;
-            (loss / divisor).backward();                                         // leaf.grad[start..end], weight.grad, bias.grad
+            loss.div(divide).backward();                                         // leaf.grad[start..end], weight.grad, bias.grad
         }
         float value = total.item<float>();
         if (!float.IsFinite(value)) return (value, forwardTicks);
@@ -104,7 +106,7 @@ public static class TrainingLoss
             using var noGrad = no_grad();
             using var existing = parameter.grad;
             if (existing is null) parameter.grad = gradient;
-            else existing.add_(gradient);
+            else existing.add_(gradient, ScalarConstants.One);
         }
     }
 }

@@ -104,7 +104,7 @@ internal sealed class PackedWeight : IDisposable
         int m = checked((int)input.shape[0]), n = (int)OutFeatures;
         if (output.dtype != ScalarType.Float32 || !output.is_contiguous() || output.shape.Length != 2 || output.shape[0] != m || output.shape[1] != n)
             throw new ArgumentException($"expected a contiguous float ({m}, {n}) output", nameof(output));
-        if (bias is not null) output.add_(bias);
+        if (bias is not null) output.add_(bias, ScalarConstants.One);
         using var x = input.contiguous();                                        // (M, K)
         Multiply(x, output, beta: 1f);
     }
