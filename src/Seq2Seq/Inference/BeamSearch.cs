@@ -46,8 +46,8 @@ public static class BeamSearch
         scorer.Encode();
         // Scalars held for the whole search (see ScalarConstants).
         using Scalar beams = K, exponent = alpha;
-        var slots = ScalarConstants.Range(K, dev);                                // (K)
-        var expand = ScalarConstants.Range(B, dev).repeat_interleave(K);          // (B*K)
+        var slots = ScalarConstants.Range(K, dev);                               // (K)
+        var expand = ScalarConstants.Range(B, dev).repeat_interleave(K);         // (B*K)
         scorer.Select(expand);                                                    // sources (N*K, S, ...), states (N*K, H)
         long V = scorer.Size;                                                     // candidates per row; PAD and EOS keep their ids
         // Running tensors hold the N unfinished sentences (K rows each); `sentences.Index` maps them to the batch.
@@ -80,7 +80,7 @@ public static class BeamSearch
             var (rowBest, rowToken) = logp.topk(C, dim: -1);                      // (N, K, C), (N, K, C)
             rowBest = where(finished.unsqueeze(2), noopBest, rowBest);            // a finished row: PAD at no cost, only
             rowToken = where(finished.unsqueeze(2), SubwordTokenizer.PadId, rowToken);
-            var cand = scores.unsqueeze(2).add(rowBest, ScalarConstants.One);             // (N, K, C)
+            var cand = scores.unsqueeze(2).add(rowBest, ScalarConstants.One);    // (N, K, C)
             var candLen = hypLengths.add(finished.logical_not().to(ScalarType.Int64), ScalarConstants.One); // (N, K)
             var ranked = alpha == 0 ? cand : cand / Penalty(candLen, exponent).unsqueeze(2);
             var best = ranked.view(N, K * C).topk(K, dim: 1).indexes;             // (N, K) into K*C

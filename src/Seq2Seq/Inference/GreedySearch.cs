@@ -63,7 +63,7 @@ public static class GreedySearch
             score.index_add_(0, rows.Index, best, ScalarConstants.One);
             outputs.Add(rows.Scatter(token, ScalarConstants.PadId).MoveToOuterDisposeScope()); // (B)
             if (keepAttention) attention.Add(rows.Scatter(weights!, ScalarConstants.Zero).MoveToOuterDisposeScope()); // (B, S)
-            using Scalar length = t + 1;                                          // held (see ScalarConstants)
+            using Scalar length = t + 1;                                         // held (see ScalarConstants)
             var done = token.eq(ScalarConstants.EosId).logical_or(limit.le(length)); // (N)
             int finished = (int)done.sum().item<long>();                         // the one host sync of a step
             if (finished == rows.Count) break;

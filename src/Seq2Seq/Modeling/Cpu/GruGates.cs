@@ -15,10 +15,10 @@ internal static class GruGates
     {
         var i = inputGates.chunk(3, dim: 1);                                     // 3 × (B, H)
         var g = hiddenGates.chunk(3, dim: 1);                                    // 3 × (B, H)
-        var r = g[0].add(i[0], ScalarConstants.One).sigmoid();                           // (B, H)
-        var z = g[1].add(i[1], ScalarConstants.One).sigmoid();                           // (B, H)
-        var n = i[2].add(g[2] * r, ScalarConstants.One).tanh();                          // (B, H)
-        return ((hidden - n) * z).add(n, ScalarConstants.One);                           // (B, H)
+        var r = g[0].add(i[0], ScalarConstants.One).sigmoid();                   // (B, H)
+        var z = g[1].add(i[1], ScalarConstants.One).sigmoid();                   // (B, H)
+        var n = i[2].add(g[2] * r, ScalarConstants.One).tanh();                  // (B, H)
+        return ((hidden - n) * z).add(n, ScalarConstants.One);                   // (B, H)
     }
 
     /// <summary>
@@ -29,8 +29,8 @@ internal static class GruGates
     {
         var i = inputGates.chunk(3, dim: 1);                                     // 3 × (B, H)
         var g = hiddenGates.chunk(3, dim: 1);                                    // 3 × (B, H)
-        var reset = g[0].add_(i[0], ScalarConstants.One).sigmoid_();                     // (B, H)
-        var update = g[1].add_(i[1], ScalarConstants.One).sigmoid_();                    // (B, H)
+        var reset = g[0].add_(i[0], ScalarConstants.One).sigmoid_();             // (B, H)
+        var update = g[1].add_(i[1], ScalarConstants.One).sigmoid_();            // (B, H)
         var candidate = i[2].add(g[2].mul_(reset), ScalarConstants.One).tanh_();         // (B, H)
         return (hidden - candidate).mul_(update).add_(candidate, ScalarConstants.One);   // (B, H)
     }
