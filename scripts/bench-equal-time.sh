@@ -59,9 +59,9 @@ fi
 test_src="$data/test_2016_flickr.$src" test_ref="$data/test_2016_flickr.$trg"
 
 # done_before NAME: NAME was trained and translated by an earlier run in the same --work folder (a translation is
-# renamed to NAME.hyp only once it is complete).
+# renamed to NAME.hyp only once it is complete, after the training's NAME.wall and the decoding's NAME.decode).
 done_before() {
-  [ -f "$work/$1.hyp" ] && [ -f "$work/$1.wall" ] && [ -f "$work/$1.decode" ] || return 1
+  [ -f "$work/$1.hyp" ] || return 1
   say "$1: reusing the model and translation in $work"
 }
 
@@ -86,8 +86,8 @@ ours() {
   mv "$work/$name.part" "$work/$name.hyp"
 }
 
-# reference: trains the reference for M minutes into $work/ref, translates the test set.
-reference() {
+# train_reference: trains the reference for M minutes into $work/ref, translates the test set.
+train_reference() {
   done_before ref && return 0
   rm -rf "${work:?}/ref"
   say "reference: training for $minutes minutes"
@@ -102,7 +102,7 @@ reference() {
 }
 
 ours recipe "$config"
-reference
+train_reference
 systems="recipe ref"
 if [ "$table" = 1 ]; then
   ours plain "$plain"
@@ -112,7 +112,7 @@ if [ "$table" = 1 ]; then
     say "ensemble of the two recipe models: translating test_2016_flickr (beam 5)"
     "$root/seq2seq" translate --model "$work/recipe" --model "$work/seed2" --input "$test_src" \
       --output "$work/ensemble.part" --beam 5 --threads 2 --stats 2> "$work/ensemble.decode"
-    echo "0" > "$work/ensemble.wall"; mv "$work/ensemble.part" "$work/ensemble.hyp"
+    mv "$work/ensemble.part" "$work/ensemble.hyp"
   fi
   systems="$systems plain noavg seed2 ensemble"
 fi
