@@ -152,7 +152,7 @@ def write(name, block, add):
     print(block + "\n")
 ref = json.load(open(f"{work}/ref/train_summary.json"))
 ref_tok = [float(x) for x in re.findall(r" (\d+) trg tok/s", open(f"{work}/ref.train").read())]
-ref_tok_s = f"{statistics.median(ref_tok):.0f}" if ref_tok else "?"
+r = dict(steps=str(ref["steps"]), tok=f"{statistics.median(ref_tok):.0f}" if ref_tok else "?")
 ref_decode = json.loads(open(f"{work}/ref.decode").read().strip().splitlines()[-1])["sent_per_s"]
 o = ours_facts("recipe")
 (ob, oc), (rb, rc) = score("recipe"), score("ref")
@@ -163,9 +163,9 @@ tail = [f"BLEU signature: `{sig['signature']}`; chrF: `{sig['chrf']['signature']
         f"uptime before: `{up_before.strip()}`  ", f"uptime after: `{up_after.strip()}`"]
 rows = [
     ("training wall time (validation included)", wall("recipe"), wall("ref")),
-    ("optimizer steps", o["steps"], str(ref["steps"])),
+    ("optimizer steps", o["steps"], r["steps"]),
     ("validations", o["validations"], str(len(ref["history"]))),
-    ("training target tokens/s (median of logged windows)", o["tok"], ref_tok_s),
+    ("training target tokens/s (median of logged windows)", o["tok"], r["tok"]),
     ("best dev BLEU (greedy)", o["dev"], "(not computed: no sacrebleu)"
      if not ref.get("best") or ref["best"].get("val_bleu_greedy") is None else f"{ref['best']['val_bleu_greedy']:.2f}"),
     ("test_2016_flickr BLEU, beam 5", f"{ob:.2f}", f"{rb:.2f}"),
@@ -184,12 +184,12 @@ if table == "1":
                ("ours, ensemble of the two recipe models", "ensemble", f"2 × {minutes} min")]
     # The systems train one after the other, and the machine's speed may move between them: each row says how
     # many steps it made and how fast.
-    ref_facts = dict(steps=str(ref["steps"]), tok=ref_tok_s)
+    facts = {"recipe": o, "ref": r, "ensemble": dict(steps="—", tok="—")}
     lines = ["| system | training time | optimizer steps | training target tokens/s | test BLEU (beam 5) | test chrF |",
              "|---|---|---|---|---|---|"]
     for label, s, t in entries:
         b, c = score(s)
-        f = ref_facts if s == "ref" else dict(steps="—", tok="—") if s == "ensemble" else ours_facts(s)
+        f = facts[s] if s in facts else ours_facts(s)
         lines.append(f"| {label} | {t} | {f['steps']} | {f['tok']} | {b:.2f} | {c:.2f} |")
     write(table_marker, "\n".join([head, "", *lines, "", *tail]), False)
 PY
