@@ -31,7 +31,7 @@ internal static class GruGates
         var g = hiddenGates.chunk(3, dim: 1);                                    // 3 × (B, H)
         var reset = g[0].add_(i[0], ScalarConstants.One).sigmoid_();             // (B, H)
         var update = g[1].add_(i[1], ScalarConstants.One).sigmoid_();            // (B, H)
-        var candidate = i[2].add(g[2].mul_(reset), ScalarConstants.One).tanh_();         // (B, H)
-        return (hidden - candidate).mul_(update).add_(candidate, ScalarConstants.One);   // (B, H)
+        var candidate = i[2].add(g[2].mul_(reset), ScalarConstants.One).tanh_(); // (B, H)
+        return (hidden - candidate).mul_(update).add_(candidate, ScalarConstants.One); // (B, H)
     }
 }
