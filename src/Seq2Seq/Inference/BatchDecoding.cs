@@ -21,14 +21,15 @@ namespace Seq2Seq.Inference;
 internal static class BatchDecoding
 {
     /// <summary>
-    /// The steps a caller decodes with: with <paramref name="fastPaths"/>, on weights packed for the CPU
-    /// (<see cref="PackedDecoderStepper"/>) where they can be; else, or off the CPU, the plain decoder.
-    /// <paramref name="rows"/> is the usual number of rows of a step (sentences × beam). The caller disposes it.
+    /// The encoding and steps a caller decodes <paramref name="model"/> with: with <paramref name="fastPaths"/>, on
+    /// weights packed for the CPU (<see cref="PackedDecoderStepper"/>) where they can be; else, or off the CPU, the
+    /// plain model. <paramref name="rows"/> is the usual number of rows of a step (sentences × beam). The caller
+    /// disposes it.
     /// </summary>
-    public static DecoderStepper Stepper(Decoder decoder, bool fastPaths, int rows)
+    public static DecoderStepper Stepper(Seq2SeqModel model, bool fastPaths, int rows)
     {
-        if (fastPaths && PackedDecoderStepper.Supports(decoder)) return new PackedDecoderStepper(decoder, rows);
-        return new DecoderStepper(decoder);
+        if (fastPaths && PackedDecoderStepper.Supports(model.Decoder)) return new PackedDecoderStepper(model.Decoder, rows, encoder: model.Encoder);
+        return new DecoderStepper(model.Decoder);
     }
 
     /// <summary>
@@ -38,7 +39,7 @@ internal static class BatchDecoding
     public static Hypothesis[] Decode(Seq2SeqModel model, IReadOnlyList<int[]> sources, DecodingOptions options, Device device,
         WorkerThreads? workers = null, bool fastPaths = true)
     {
-        using var stepper = Stepper(model.Decoder, fastPaths, options.BatchType == BatchType.Sentences ? options.BatchSize * options.BeamSize : 64);
+        using var stepper = Stepper(model, fastPaths, options.BatchType == BatchType.Sentences ? options.BatchSize * options.BeamSize : 64);
         return [.. DecodeNBest(model, stepper, sources, options with { NBest = 1 }, device, workers).Select(list => list[0])];
     }
 

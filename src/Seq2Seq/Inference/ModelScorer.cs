@@ -28,7 +28,7 @@ internal sealed class ModelScorer(Seq2SeqModel model, DecoderStepper stepper, Te
 
     public override void RequireAttention() => model.RequireAttention();
 
-    public override void Encode() => (source, state) = model.Encode(src, lengths);
+    public override void Encode() => (source, state) = stepper.Encode(model, src, lengths);
 
     public override (Tensor LogProbs, Tensor? Weights) Step(Tensor tokens)
     {

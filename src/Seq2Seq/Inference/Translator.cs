@@ -46,7 +46,7 @@ public sealed class Translator : IDisposable
         SourceTokenizer = src;
         TargetTokenizer = trg;
         this.device = device;
-        stepper = BatchDecoding.Stepper(model.Decoder, fastPaths, config.Testing.BatchSize * config.Testing.BeamSize);
+        stepper = BatchDecoding.Stepper(model, fastPaths, config.Testing.BatchSize * config.Testing.BeamSize);
     }
 
     /// <summary>

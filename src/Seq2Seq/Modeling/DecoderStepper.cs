@@ -3,10 +3,11 @@ using static TorchSharp.torch;
 namespace Seq2Seq.Modeling;
 
 /// <summary>
-/// What a search calls at every decoding step: the next state from the previous tokens, and the output scores of
-/// an attentional vector. This class is the plain path (<see cref="Decoder.Step"/> on the tokens' embeddings,
-/// <see cref="Decoder.Logits(Tensor)"/>); <see cref="Cpu.PackedDecoderStepper"/> computes the same numbers from
-/// weights packed for the CPU. The caller chooses one and owns it.
+/// What a search calls to encode a batch and at every decoding step: the next state from the previous tokens, and
+/// the output scores of an attentional vector. This class is the plain path (<see cref="Seq2SeqModel.Encode"/>,
+/// <see cref="Decoder.Step"/> on the tokens' embeddings, <see cref="Decoder.Logits(Tensor)"/>);
+/// <see cref="Cpu.PackedDecoderStepper"/> computes the same numbers from weights packed for the CPU. The caller
+/// chooses one and owns it.
 /// </summary>
 public class DecoderStepper : IDisposable
 {
@@ -19,6 +20,13 @@ public class DecoderStepper : IDisposable
 
     /// <summary>The decoder whose steps these are.</summary>
     public Decoder Decoder { get; }
+
+    /// <summary>
+    /// Encodes a source batch (B, S) with CPU lengths (B, EOS included) of <paramref name="model"/>, whose decoder
+    /// this is: the attention's source and the first state.
+    /// </summary>
+    public virtual (EncodedSource Source, DecoderState State) Encode(Seq2SeqModel model, Tensor src, Tensor lengths) =>
+        model.Encode(src, lengths);
 
     /// <summary>
     /// One step from the previous tokens (B): the new state and the attention weights (B, S), or null when the

@@ -19,6 +19,12 @@ public sealed class Encoder : nn.Module<Tensor, Tensor, EncoderOutput>
     /// <summary>Output size per source position: hidden × directions.</summary>
     public long OutputSize { get; }
 
+    /// <summary>Stacked recurrent layers.</summary>
+    public long Layers { get; }
+
+    /// <summary>Whether the source is also read right to left.</summary>
+    public bool Bidirectional { get; }
+
     /// <summary>Builds the encoder; <paramref name="rnnType"/> is <c>gru</c>, <c>lstm</c> or <c>rnn</c> (tanh).</summary>
     public Encoder(long vocabSize, long embeddingDim, long hidden, long layers, bool bidirectional, double dropoutRate,
         RnnType rnnType = RnnType.Gru) : base(nameof(Encoder))
@@ -35,13 +41,15 @@ public sealed class Encoder : nn.Module<Tensor, Tensor, EncoderOutput>
             _ => throw new UserErrorException($"model.rnn_type: unknown value '{rnnType}'"),
         };
         OutputSize = hidden * (bidirectional ? 2 : 1);
+        Layers = layers;
+        Bidirectional = bidirectional;
         RegisterComponents();
     }
 
     /// <summary>Encodes a padded batch; <paramref name="lengths"/> is a CPU int64 tensor.</summary>
     public override EncoderOutput forward(Tensor src, Tensor lengths)
     {
-        var x = dropout.call(embed.call(src));                                   // (B, S, E)
+        var x = Embed(src);                                                      // (B, S, E)
         var packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first: true, enforce_sorted: false);
         nn.utils.rnn.PackedSequence packedOut;
         Tensor hN;                                                               // (layers*dirs, B, H)
@@ -58,6 +66,15 @@ public sealed class Encoder : nn.Module<Tensor, Tensor, EncoderOutput>
         packedOut.Dispose();
         return new EncoderOutput(output, LastLayer(hN), cN is null ? null : LastLayer(cN));
     }
+
+    /// <summary>Embeds source ids (with dropout in training): (B, S) → (B, S, E).</summary>
+    internal Tensor Embed(Tensor src) => dropout.call(embed.call(src));
+
+    /// <summary>The embedding matrix (V, E): a new handle at every read, for the caller to dispose (a dispose scope).</summary>
+    internal Tensor EmbeddingWeight => embed.weight!;
+
+    /// <summary>The recurrent network when it is a GRU, else null.</summary>
+    internal GRU? Gru => rnn as GRU;
 
     /// <summary>The last layer's final state in each direction, concatenated: (layers*dirs, B, H) → (B, dirs*H).</summary>
     private Tensor LastLayer(Tensor states) =>

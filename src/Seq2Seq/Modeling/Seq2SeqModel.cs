@@ -38,11 +38,12 @@ public sealed class Seq2SeqModel : nn.Module
     }
 
     /// <summary>Encodes a source batch (B, S) with CPU lengths (B) into what decoding needs.</summary>
-    public (EncodedSource Source, DecoderState State) Encode(Tensor src, Tensor lengths)
-    {
-        var encoded = encoder.call(src, lengths);                                // (B, S, K), (B, K)
-        return (decoder.Prepare(encoded, src), decoder.InitialState(encoded));
-    }
+    public (EncodedSource Source, DecoderState State) Encode(Tensor src, Tensor lengths) =>
+        Prepare(src, encoder.call(src, lengths));                                // (B, S, K), (B, K)
+
+    /// <summary>What decoding needs from the encoder's outputs of <paramref name="src"/> (B, S): the attention's source and the first state.</summary>
+    public (EncodedSource Source, DecoderState State) Prepare(Tensor src, EncoderOutput encoded) =>
+        (decoder.Prepare(encoded, src), decoder.InitialState(encoded));
 
     /// <summary>Teacher-forced logits for target inputs (B, T): returns (B, T, V).</summary>
     public Tensor Forward(Tensor src, Tensor lengths, Tensor trgIn) =>

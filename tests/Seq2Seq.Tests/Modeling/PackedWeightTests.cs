@@ -131,6 +131,55 @@ public class PackedWeightTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData(true, 1, PackedDecoderStepper.MaxTokenGatesBytes)]
+    [InlineData(false, 1, PackedDecoderStepper.MaxTokenGatesBytes)]
+    [InlineData(true, 2, PackedDecoderStepper.MaxTokenGatesBytes)] // the second layer's input gates: a packed product
+    [InlineData(true, 1, 0)]                                      // no table: the packed product of the embeddings
+    public void APackedEncoderGivesTheEncodersOutputsAndFinalStates(bool bidirectional, int layers, long maxTokenGatesBytes)
+    {
+        Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
+        torch.random.manual_seed(12);
+        var config = new ModelConfig
+        {
+            EmbeddingDim = 16,
+            EncoderHidden = 16,
+            EncoderLayers = layers,
+            Bidirectional = bidirectional,
+            DecoderHidden = 32,
+            AttentionDim = 16,
+            Dropout = 0.2,
+        };
+        using var model = new Seq2SeqModel(config, 30, 30);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        // Unsorted lengths, one sentence of a single token and one as long as the batch.
+        int[][] rows = [[5, 6, 7], [8], [9, 10, 11, 12, 13, 14], [15, 16, 17, 18]];
+        var (src, lengths, _) = Data.Batch.Pad(rows, prefix: null, suffix: SubwordTokenizer.EosId); // (4, 7), (4)
+        var plain = model.Encoder.call(src, lengths);
+        using var packed = new PackedEncoder(model.Encoder, rows: 4, maxTokenGatesBytes);
+        Assert.Equal(maxTokenGatesBytes > 0, packed.HasTokenGates);
+        var fast = packed.Encode(src, lengths);
+        Assert.Equal(plain.Output.shape, fast.Output.shape);
+        Assert.True(fast.Output.allclose(plain.Output, rtol: 1e-5, atol: 1e-6), $"max difference {(fast.Output - plain.Output).abs().max().item<float>()}");
+        Assert.True(fast.Final.allclose(plain.Final, rtol: 1e-5, atol: 1e-6));
+        Assert.Equal(0f, fast.Output[1, 2..].abs().max().item<float>());        // zero past the sentence's end, as the plain encoder's
+    }
+
+    [SkippableFact]
+    public void OnlyAGruEncoderIsPacked()
+    {
+        Skip.IfNot(PackedWeight.Available, "libtorch's CPU library has no MKL packing functions here");
+        var config = new ModelConfig { RnnType = RnnType.Lstm, EmbeddingDim = 16, EncoderHidden = 16, DecoderHidden = 32, AttentionDim = 16 };
+        using var lstm = new Seq2SeqModel(config, 20, 20);
+        using var gru = SmallModel(seed: 3, vocab: 20);
+        using var lstmStepper = new PackedDecoderStepper(lstm.Decoder, rows: 3, encoder: lstm.Encoder);
+        using var gruStepper = new PackedDecoderStepper(gru.Decoder, rows: 3, encoder: gru.Encoder);
+        Assert.False(lstmStepper.HasPackedEncoder);
+        Assert.True(gruStepper.HasPackedEncoder);
+    }
+
     private static DecoderState PlainStep(Seq2SeqModel model, Tensor y, DecoderState state, EncodedSource source) =>
         model.Decoder.Step(model.Decoder.Embed(y), state, source).State;
 

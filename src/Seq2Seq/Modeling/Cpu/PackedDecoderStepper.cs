@@ -5,7 +5,8 @@ namespace Seq2Seq.Modeling.Cpu;
 
 /// <summary>
 /// Decoding steps on the CPU with the decoder's matrix products on weights packed once for MKL's kernel
-/// (<see cref="PackedWeight"/>): the output layer, the combination and, for a GRU, the cell. A plain product
+/// (<see cref="PackedWeight"/>): the output layer, the combination and, for a GRU, the cell; given the encoder, its
+/// GRU too (<see cref="PackedEncoder"/>). A plain product
 /// copies its weight into the kernel's layout on every call; a packed one does not, and gives the same numbers.
 /// For the GRU, every target token's input gates are tabulated once (its embedding times the cell's input
 /// weights, V × 3H), so a step looks them up and adds only the fed-back attentional vector's product.
@@ -26,6 +27,7 @@ internal sealed class PackedDecoderStepper : DecoderStepper
     private readonly PackedWeight? gruAttentional; // the input weights on a_{t-1} (with the table and input feeding)
     private readonly PackedWeight? gruInput;       // all the input weights (GRU without the table)
     private readonly PackedWeight? gruHidden;      // W_hh, b_hh; GRU only
+    private readonly PackedEncoder? encoder;       // the encoder's GRU, when given and one
     private readonly int rows;                     // the usual rows of a step, for packing subsets alike
 
     /// <summary>Whether <paramref name="decoder"/>'s weights can be packed here: float weights on the CPU, MKL present.</summary>
@@ -34,13 +36,15 @@ internal sealed class PackedDecoderStepper : DecoderStepper
 
     /// <summary>
     /// Packs <paramref name="decoder"/>'s weights for steps of about <paramref name="rows"/> rows (sentences × beam;
-    /// the count only guides MKL's blocking). The GRU's token table is built when it takes at most
+    /// the count only guides MKL's blocking), and the GRU of <paramref name="encoder"/> (the same model's) when given
+    /// and <see cref="PackedEncoder.Supports"/> holds. The GRUs' token tables are built when each takes at most
     /// <paramref name="maxTokenGatesBytes"/>. Call only where <see cref="Supports"/> holds.
     /// </summary>
-    public PackedDecoderStepper(Decoder decoder, int rows, long maxTokenGatesBytes = MaxTokenGatesBytes) : base(decoder)
+    public PackedDecoderStepper(Decoder decoder, int rows, long maxTokenGatesBytes = MaxTokenGatesBytes, Encoder? encoder = null) : base(decoder)
     {
         if (!Supports(decoder)) throw new InvalidOperationException("the decoder's weights cannot be packed here");
         this.rows = rows;
+        if (encoder is not null && PackedEncoder.Supports(encoder)) this.encoder = new PackedEncoder(encoder, rows, maxTokenGatesBytes);
         using var scope = NewDisposeScope();                                     // the cell's weight_ih etc. are new handles
         using var noGrad = no_grad();
         output = Pack(decoder.OutputWeight, decoder.OutputBias, rows);
@@ -59,6 +63,15 @@ internal sealed class PackedDecoderStepper : DecoderStepper
 
     /// <summary>Whether the GRU's input gates come from the table of every token's.</summary>
     internal bool HasTokenGates => tokenGates is not null;
+
+    /// <summary>Whether the encoder's GRU runs on packed weights.</summary>
+    internal bool HasPackedEncoder => encoder is not null;
+
+    /// <inheritdoc />
+    public override (EncodedSource Source, DecoderState State) Encode(Seq2SeqModel model, Tensor src, Tensor lengths) =>
+        encoder is not null && ReferenceEquals(model.Encoder, encoder.Encoder)
+            ? model.Prepare(src, encoder.Encode(src, lengths))
+            : base.Encode(model, src, lengths);
 
     /// <inheritdoc />
     public override (DecoderState State, Tensor? Weights) Step(Tensor tokens, DecoderState state, EncodedSource source)
@@ -101,6 +114,7 @@ internal sealed class PackedDecoderStepper : DecoderStepper
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
+        encoder?.Dispose();
         output.Dispose();
         combine.Dispose();
         tokenGates?.Dispose();
