@@ -47,18 +47,18 @@ internal sealed class PackedDecoderStepper : DecoderStepper
         if (encoder is not null && PackedEncoder.Supports(encoder)) this.encoder = new PackedEncoder(encoder, rows, maxTokenGatesBytes);
         using var scope = NewDisposeScope();                                     // the cell's weight_ih etc. are new handles
         using var noGrad = no_grad();
-        output = Pack(decoder.OutputWeight, decoder.OutputBias, rows);
-        combine = Pack(decoder.CombineWeight, null, rows);
+        output = PackedWeight.Pack(decoder.OutputWeight, decoder.OutputBias, rows);
+        combine = PackedWeight.Pack(decoder.CombineWeight, null, rows);
         if (decoder.Gru is not { } gru) return;
         var w = gru.weight_ih!;                                                  // (3H, E[+H])
         int e = (int)decoder.EmbeddingWeight.shape[1];
         if (decoder.VocabSize * w.shape[0] * sizeof(float) <= maxTokenGatesBytes)
         {
             tokenGates = nn.functional.linear(decoder.EmbeddingWeight, w[.., ..e], gru.bias_ih).DetachFromDisposeScope(); // (V, 3H)
-            if (decoder.InputFeeding) gruAttentional = Pack(w[.., e..], null, rows);
+            if (decoder.InputFeeding) gruAttentional = PackedWeight.Pack(w[.., e..], null, rows);
         }
-        else gruInput = Pack(w, gru.bias_ih, rows);
-        gruHidden = Pack(gru.weight_hh!, gru.bias_hh, rows);
+        else gruInput = PackedWeight.Pack(w, gru.bias_ih, rows);
+        gruHidden = PackedWeight.Pack(gru.weight_hh!, gru.bias_hh, rows);
     }
 
     /// <summary>Whether the GRU's input gates come from the table of every token's.</summary>
@@ -108,7 +108,7 @@ internal sealed class PackedDecoderStepper : DecoderStepper
         using var noGrad = no_grad();
         var weight = Decoder.OutputWeight.index_select(0, ids);                  // (U, H)
         var bias = Decoder.OutputBias.index_select(0, ids);                      // (U)
-        return new OutputSubset(ids, weight, bias, Pack(weight, bias, rows));
+        return new OutputSubset(ids, weight, bias, PackedWeight.Pack(weight, bias, rows));
     }
 
     /// <inheritdoc />
@@ -122,7 +122,4 @@ internal sealed class PackedDecoderStepper : DecoderStepper
         gruInput?.Dispose();
         gruHidden?.Dispose();
     }
-
-    private static PackedWeight Pack(Tensor weight, Tensor? bias, int rows) =>
-        PackedWeight.TryPack(weight, bias, rows) ?? throw new InvalidOperationException("the weight could not be packed");
 }

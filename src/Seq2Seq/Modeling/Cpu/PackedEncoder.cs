@@ -53,17 +53,17 @@ internal sealed class PackedEncoder : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var weights = gru.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        long vocab = encoder.EmbeddingWeight.shape[0];
-        bool table = vocab * 3 * size * sizeof(float) * directions <= maxTokenGatesBytes;
+        var embedding = encoder.EmbeddingWeight;                                 // (V, E)
+        bool table = embedding.shape[0] * 3 * size * sizeof(float) * directions <= maxTokenGatesBytes;
         for (int l = 0; l < layers; l++)
         {
             for (int d = 0; d < directions; d++)
             {
                 string suffix = d == 0 ? $"_l{l}" : $"_l{l}_reverse";
                 var (wih, bih) = (weights["weight_ih" + suffix], weights["bias_ih" + suffix]); // (3H, E or dirs*H), (3H)
-                if (l == 0 && table) tokenGates[d] = nn.functional.linear(encoder.EmbeddingWeight, wih, bih).DetachFromDisposeScope(); // (V, 3H)
-                else input[l, d] = Pack(wih, bih, rows);
-                hidden[l, d] = Pack(weights["weight_hh" + suffix], weights["bias_hh" + suffix], rows);
+                if (l == 0 && table) tokenGates[d] = nn.functional.linear(embedding, wih, bih).DetachFromDisposeScope(); // (V, 3H)
+                else input[l, d] = PackedWeight.Pack(wih, bih, rows);
+                hidden[l, d] = PackedWeight.Pack(weights["weight_hh" + suffix], weights["bias_hh" + suffix], rows);
             }
         }
     }
@@ -137,7 +137,4 @@ internal sealed class PackedEncoder : IDisposable
             }
         }
     }
-
-    private static PackedWeight Pack(Tensor weight, Tensor bias, int rows) =>
-        PackedWeight.TryPack(weight, bias, rows) ?? throw new InvalidOperationException("the weight could not be packed");
 }

@@ -67,6 +67,10 @@ internal sealed class PackedWeight : IDisposable
         return new PackedWeight(blocks, n, k, bias?.detach().clone().DetachFromDisposeScope());
     }
 
+    /// <summary><see cref="TryPack"/> for callers that have checked packing is possible: throws where it is not.</summary>
+    public static PackedWeight Pack(Tensor weight, Tensor? bias, int rows) =>
+        TryPack(weight, bias, rows) ?? throw new InvalidOperationException("the weight could not be packed");
+
     /// <summary>x Wᵀ + b for x (M, K) → (M, N), without autograd.</summary>
     public Tensor Apply(Tensor input)
     {
