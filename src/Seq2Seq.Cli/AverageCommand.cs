@@ -33,7 +33,7 @@ internal static class AverageCommand
             IReadOnlyList<string> chosen = lastN is int l ? CheckpointAverage.Last(dir, l) : bestN is int b ? CheckpointAverage.Best(dir, b) : files;
             string outDir = parse.GetValue(output)!;
             CheckpointAverage.Write(dir, chosen, outDir, parse.GetValue(overwrite));
-            Console.Error.WriteLine($"{outDir}: the mean of {chosen.Count} checkpoints ({string.Join(", ", chosen.Select(Path.GetFileName))}) as best.ckpt");
+            Console.Error.WriteLine($"{outDir}: the mean of {chosen.Count} checkpoint{(chosen.Count == 1 ? "" : "s")} ({string.Join(", ", chosen.Select(Path.GetFileName))}) as best.ckpt");
             return 0;
         });
         return command;

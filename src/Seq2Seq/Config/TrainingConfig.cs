@@ -108,6 +108,14 @@ public sealed record TrainingConfig
     [Range(From = 0, Below = 1)]
     public double EmaDecay { get; init; }
 
+    /// <summary>
+    /// The moving average's warm-up c: after step n its decay is min(<c>ema_decay</c>, n / (n + c)), so it
+    /// spans about the last 1/c of the steps so far until <c>ema_decay</c> caps it. 9 is TensorFlow's; 1 averages
+    /// every step's weights alike.
+    /// </summary>
+    [Range(Above = 0)]
+    public double EmaWarmup { get; init; } = 9;
+
     /// <summary>Stop training after this many non-finite losses in a row.</summary>
     [Range(Above = 0)]
     public int MaxBadLossesInARow { get; init; } = 10;

@@ -6,9 +6,10 @@ namespace Seq2Seq.Training;
 /// <summary>
 /// The exponential moving average of the weights an optimiser trains (<c>training.ema_decay</c>): after the optimiser
 /// step that is the run's step n (from 1), every parameter's average moves towards it,
-/// <c>ema ← d·ema + (1 − d)·w</c> with <c>d = min(decay, n / (n + 9))</c>. The warm-up term keeps the early averages
-/// close to the live weights instead of the random initialisation; from about <c>9·decay / (1 − decay)</c> steps on,
-/// <c>d</c> is the configured decay. The average starts as a copy of the weights.
+/// <c>ema ← d·ema + (1 − d)·w</c> with <c>d = min(decay, n / (n + c))</c>, c the warm-up (<c>training.ema_warmup</c>).
+/// The warm-up term keeps the early averages close to the live weights instead of the random initialisation, the
+/// average spanning about the last 1/c of the steps; from about <c>c·decay / (1 − decay)</c> steps on, <c>d</c> is
+/// the configured decay. The average starts as a copy of the weights.
 /// <para>
 /// <see cref="ClippedAdam"/> moves it slice by slice on the workers right after each slice's Adam update, while the
 /// slice is in the cache; validation and <c>best.ckpt</c> see the averaged weights through <see cref="SwapIn"/>.
@@ -22,9 +23,11 @@ internal sealed class ExponentialMovingAverage
     /// <summary>Averages the parameters of <paramref name="optimizer"/>'s groups, in their order, starting from their values now.</summary>
     /// <param name="optimizer">The optimiser whose parameters are averaged.</param>
     /// <param name="decay">The decay, in (0, 1).</param>
-    public ExponentialMovingAverage(Adam optimizer, double decay)
+    /// <param name="warmup">The warm-up c, above 0: the decay at step n is at most n / (n + c).</param>
+    public ExponentialMovingAverage(Adam optimizer, double decay, double warmup = 9)
     {
         Decay = decay;
+        Warmup = warmup;
         parameters = [.. optimizer.ParamGroups.Cast<Adam.ParamGroup>().SelectMany(g => g.Parameters)];
         using var noGrad = no_grad();
         averages = [.. parameters.Select(p => p.detach().clone())];
@@ -33,11 +36,14 @@ internal sealed class ExponentialMovingAverage
     /// <summary>The configured decay.</summary>
     public double Decay { get; }
 
+    /// <summary>The warm-up c.</summary>
+    public double Warmup { get; }
+
     /// <summary>The averages, one per parameter in the optimiser's order (what <c>last.ckpt</c> stores).</summary>
     public IReadOnlyList<Tensor> Averages => averages;
 
     /// <summary>The weight <c>1 − d</c> of the new weights at the update after <paramref name="stepsBefore"/> steps.</summary>
-    public double NewWeightAfter(int stepsBefore) => 1 - Math.Min(Decay, (1.0 + stepsBefore) / (10.0 + stepsBefore));
+    public double NewWeightAfter(int stepsBefore) => 1 - Math.Min(Decay, (1.0 + stepsBefore) / (1.0 + Warmup + stepsBefore));
 
     /// <summary>
     /// Moves the average of parameter <paramref name="index"/> (in the optimiser's order) towards the parameter with

@@ -59,7 +59,7 @@ internal sealed class TrainingLoop(TrainingConfig t, RunDirectory directory, ITr
         TrainingConfig t, bool resume, string configYaml, string metricsHeader)
     {
         var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate, beta1: t.Betas[0], beta2: t.Betas[1], weight_decay: t.WeightDecay);
-        var average = t.EmaDecay > 0 ? new ExponentialMovingAverage(optimizer, t.EmaDecay) : null;
+        var average = t.EmaDecay > 0 ? new ExponentialMovingAverage(optimizer, t.EmaDecay, t.EmaWarmup) : null;
         var state = new TrainingState { LearningRate = t.LearningRate };
         var dir = directory.Dir;
         if (resume)

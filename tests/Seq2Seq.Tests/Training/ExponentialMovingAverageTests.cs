@@ -13,13 +13,13 @@ namespace Seq2Seq.Tests.Training;
 public class ExponentialMovingAverageTests
 {
     /// <summary>The tiny translation task on two worker threads (the update and the average split between them).</summary>
-    private static Seq2SeqConfig Setup(string root, int maxSteps, double emaDecay, int validationFreq = 20, int saveFreq = 0)
+    private static Seq2SeqConfig Setup(string root, int maxSteps, double emaDecay, int validationFreq = 20, int saveFreq = 0, double emaWarmup = 9)
     {
         var c = TrainerTests.TinySetup(root, maxSteps);
         return c with
         {
             Threads = 2,
-            Training = c.Training with { EmaDecay = emaDecay, ValidationFreq = validationFreq, SaveFreq = saveFreq, KeepLastCkpts = 20, LoggingFreq = 1 },
+            Training = c.Training with { EmaDecay = emaDecay, EmaWarmup = emaWarmup, ValidationFreq = validationFreq, SaveFreq = saveFreq, KeepLastCkpts = 20, LoggingFreq = 1 },
         };
     }
 
@@ -71,15 +71,18 @@ public class ExponentialMovingAverageTests
     private static double MaxDifference(double[][] a, double[][] b) => a.Zip(b).Max(p => p.First.Zip(p.Second).Max(x => Math.Abs(x.First - x.Second)));
 
     /// <summary>
-    /// Six real steps with ema_decay 0.3 on two worker threads: the averages in last.ckpt equal the formula applied to
-    /// the initial weights and the live weights after each step (saved every step), with the warm-up
-    /// d = min(0.3, n / (n + 9)) at step n; and best.ckpt holds the averages, not the live weights.
+    /// Six real steps on two worker threads: the averages in last.ckpt equal the formula applied to the initial
+    /// weights and the live weights after each step (saved every step), with the decay d = min(ema_decay,
+    /// n / (n + ema_warmup)) at step n (with ema_decay 0.3 and the default warm-up 9, the cap is reached at step 4;
+    /// with 0.8 and 1, at step 4 too, after decays of 1/2, 2/3 and 3/4); and best.ckpt holds the averages, not the live weights.
     /// </summary>
-    [Fact]
-    public void AverageFollowsTheLiveWeightsStepByStepAndIsWhatBestHolds()
+    [Theory]
+    [InlineData(0.3, 9.0)]
+    [InlineData(0.8, 1.0)]
+    public void AverageFollowsTheLiveWeightsStepByStepAndIsWhatBestHolds(double decay, double warmup)
     {
         string root = TestPaths.NewTempDir();
-        var config = Setup(root, 6, emaDecay: 0.3, saveFreq: 1);
+        var config = Setup(root, 6, emaDecay: decay, saveFreq: 1, emaWarmup: warmup);
         Train(config);
         var dir = new ModelDirectory(config.ModelDir);
         double[][] expected;
@@ -87,7 +90,7 @@ public class ExponentialMovingAverageTests
         using (var initial = NewModel(config)) expected = Values(initial.parameters());
         for (int n = 1; n <= 6; n++)
         {
-            double d = Math.Min(0.3, n / (n + 9.0));
+            double d = Math.Min(decay, n / (n + warmup));
             var live = Weights(config, dir.PeriodicCheckpointAt(n));
             for (int i = 0; i < expected.Length; i++)
                 for (int j = 0; j < expected[i].Length; j++) expected[i][j] = d * expected[i][j] + (1 - d) * live[i][j];
@@ -255,6 +258,10 @@ public class ExponentialMovingAverageTests
         var yaml = ConfigLoader.ToYaml(config);
         Assert.Contains("\n  ema_decay: 0.9995", yaml);
         Assert.Equal(0.9995, ConfigLoader.Parse(yaml, "config.yaml").Training.EmaDecay);
+        Assert.Equal("configs/x.yaml:8: training.ema_warmup: must be positive, got 0.0", Error(minimal + "training:\n  ema_warmup: 0\n"));
+        Assert.Equal(9, ConfigLoader.Parse(minimal, "x.yaml").Training.EmaWarmup);
+        var warmup = ConfigLoader.Parse(ConfigLoader.ToYaml(ConfigLoader.Parse(minimal + "training:\n  ema_warmup: 3\n", "x.yaml")), "config.yaml");
+        Assert.Equal(3, warmup.Training.EmaWarmup);
     }
 
     private sealed class ListProgress(List<TrainingEvent> events) : IProgress<TrainingEvent>
