@@ -24,7 +24,7 @@ internal sealed class ExponentialMovingAverage
     /// <param name="optimizer">The optimiser whose parameters are averaged.</param>
     /// <param name="decay">The decay, in (0, 1).</param>
     /// <param name="warmup">The warm-up c, above 0: the decay at step n is at most n / (n + c).</param>
-    public ExponentialMovingAverage(Adam optimizer, double decay, double warmup = 9)
+    public ExponentialMovingAverage(Adam optimizer, double decay, double warmup)
     {
         Decay = decay;
         Warmup = warmup;

@@ -50,7 +50,7 @@ public class ExponentialMovingAverageTests
     {
         using var model = NewModel(config);
         using var optimizer = optim.Adam(model.parameters());
-        var average = new ExponentialMovingAverage(optimizer, 0.5);
+        var average = new ExponentialMovingAverage(optimizer, 0.5, warmup: 9);
         var (_, loaded) = Checkpoint.Load(new ModelDirectory(config.ModelDir).LastCheckpoint, model, optimizer, average.Averages);
         return (Values(model.parameters()), loaded ? Values(average.Averages) : null);
     }
@@ -207,7 +207,7 @@ public class ExponentialMovingAverageTests
         var generator = new Generator(4);
         var parameters = new long[][] { [60, 40], [60], [90, 60], [50, 7] }.Select(shape => new Parameter(randn(shape, generator: generator))).ToList();
         using var adam = optim.Adam(parameters, lr: 0.01);
-        var average = new ExponentialMovingAverage(adam, 0.6);
+        var average = new ExponentialMovingAverage(adam, 0.6, warmup: 9);
         var expected = parameters.Select(p => p.detach().to(ScalarType.Float64)).ToList();
         for (int step = 0; step < 8; step++)
         {
@@ -237,7 +237,7 @@ public class ExponentialMovingAverageTests
         int labels = Seq2Seq.Classification.LabelSet.Load(dir.LabelsFile).Count;
         using var model = new Seq2Seq.Classification.SentenceClassifier(config.Model, tokenizer.VocabSize, labels);
         using var optimizer = optim.Adam(model.parameters());
-        var average = new ExponentialMovingAverage(optimizer, 0.5);
+        var average = new ExponentialMovingAverage(optimizer, 0.5, warmup: 9);
         Assert.True(Checkpoint.Load(dir.LastCheckpoint, model, optimizer, average.Averages).AveragesLoaded);
         var (live, averages) = (Values(model.parameters()), Values(average.Averages));
         Checkpoint.Load(dir.BestCheckpoint, model);
