@@ -113,8 +113,9 @@ internal static class ClippedAdam
         var total = norms.Length == 1 ? norms[0].clone() : stack(norms).norm(); // ()
         foreach (var n in norms) n.Dispose();
         // libtorch's max_norm / (total + 1e-6): the scalar filled into a tensor, then divided.
-        using Scalar max = maxNorm, epsilon = 1e-6, one = 1.0;
-        var coefficient = full_like(total, max).div_(total.add(epsilon, one)).clamp_max_(one); // ()
+        using Scalar max = maxNorm, epsilon = 1e-6;
+        var coefficient = full_like(total, max).div_(total.add(epsilon, ScalarConstants.One))
+            .clamp_max_(ScalarConstants.One); // ()
         return (total.MoveToOuterDisposeScope(), coefficient.MoveToOuterDisposeScope());
     }
 
