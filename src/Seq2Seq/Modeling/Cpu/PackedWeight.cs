@@ -11,6 +11,10 @@ namespace Seq2Seq.Modeling.Cpu;
 /// layers are packed in column blocks (<see cref="BlockColumns"/>), one product per block.
 /// MKL is reached through libtorch's CPU library, which carries it in the x64 builds; where it does not,
 /// <see cref="TryPack"/> returns null and the plain layer is used.
+/// <para>On a processor with AVX-512 the products of 4 rows or more run on <see cref="Avx512Product"/> instead, when
+/// libtorch runs one thread (decoding's workers) and when, at packing, it gave MKL's numbers bit for bit on probe
+/// rows for some block depth of K (MKL sums K in blocks whose depth it picks). MKL takes a path of its own below 4
+/// rows, and spreads a product over its threads, so those stay with MKL.</para>
 /// </summary>
 internal sealed class PackedWeight : IDisposable
 {
@@ -23,9 +27,17 @@ internal sealed class PackedWeight : IDisposable
     /// is still one dot product over the same K, so the numbers do not change.
     /// </summary>
     private const int BlockColumns = 1024;
+
+    /// <summary>The fewest rows of a product run on <see cref="Avx512Product"/>: MKL sums fewer in another order.</summary>
+    internal const int Avx512MinRows = 4;
+
+    /// <summary>Probe row counts: a full tile and a partial one, and the fewest rows that take the AVX-512 path.</summary>
+    private static readonly int[] ProbeRows = [13, Avx512MinRows];
     private static readonly Lazy<bool> available = new(Probe);
     private readonly Tensor? bias;         // (N) or null
     private readonly (int Start, int Count, IntPtr Buffer)[] blocks; // the packed (K, N) right-hand matrix, by column blocks
+    private readonly Avx512Product? avx512; // the same products on AVX-512, or null
+    private readonly int depth;             // ... summing K in blocks of this depth, as MKL does
 
     private PackedWeight((int, int, IntPtr)[] blocks, long outFeatures, long inFeatures, Tensor? bias)
     {
@@ -34,6 +46,16 @@ internal sealed class PackedWeight : IDisposable
         InFeatures = inFeatures;
         this.bias = bias;
     }
+
+    private PackedWeight((int, int, IntPtr)[] blocks, long outFeatures, long inFeatures, Tensor? bias, Avx512Product? avx512, int depth)
+        : this(blocks, outFeatures, inFeatures, bias)
+    {
+        this.avx512 = avx512;
+        this.depth = depth;
+    }
+
+    /// <summary>The block depth of K with which <see cref="Avx512Product"/> gives MKL's numbers for this layer; 0 where it is not used.</summary>
+    internal int Avx512Depth => avx512 is null ? 0 : depth;
 
     /// <summary>Output size N of the layer.</summary>
     public long OutFeatures { get; }
@@ -64,8 +86,49 @@ internal sealed class PackedWeight : IDisposable
             Mkl.Pack(RowMajor, BMatrix, Trans, m, cols, k, 1f, Address(contiguous) + (nint)((long)start * k * sizeof(float)), k, buffer);
             blocks[b] = (start, cols, buffer);
         }
-        return new PackedWeight(blocks, n, k, bias?.detach().clone().DetachFromDisposeScope());
+        var packed = new PackedWeight(blocks, n, k, bias?.detach().clone().DetachFromDisposeScope());
+        if (!Avx512Product.IsSupported) return packed;
+        var avx512 = Avx512Product.Pack(Address(contiguous), n, k);
+        foreach (int d in DepthCandidates(k))
+            if (packed.Agrees(avx512, d)) return new PackedWeight(blocks, n, k, packed.bias, avx512, d);
+        avx512.Dispose();
+        return packed;
     }
+
+    /// <summary>Block depths of K to try: the whole of K, two halves, then depths MKL's kernels use.</summary>
+    private static IEnumerable<int> DepthCandidates(int k) =>
+        new[] { k, (k + 1) / 2, 192, 256, 128, 384, 96, 64, 160, 320, 48, 32, 16 }.Where(d => d <= k).Distinct();
+
+    /// <summary>
+    /// Whether <paramref name="avx512"/> at <paramref name="depth"/> gives this pack's MKL products bit for bit on
+    /// probe rows (deterministic values; the random generator is left alone), with the bias and without, at each of
+    /// <see cref="ProbeRows"/>.
+    /// </summary>
+    private bool Agrees(Avx512Product avx512, int depth)
+    {
+        using var scope = NewDisposeScope();
+        int n = (int)OutFeatures, k = (int)InFeatures;
+        foreach (int m in ProbeRows)
+        {
+            var x = tensor(Enumerable.Range(0, m * k).Select(i => MathF.Sin(0.7f * i)).ToArray()).view(m, k); // (M, K) in [-1, 1]
+            var b = bias ?? tensor(Enumerable.Range(0, n).Select(j => MathF.Cos(0.3f * j)).ToArray());      // (N)
+            foreach (bool withBias in new[] { true, false })
+            {
+                var expected = withBias ? b.expand(m, n).contiguous() : zeros(m, n);      // (M, N)
+                Multiply(x, expected, beta: withBias ? 1f : 0f);
+                var actual = empty(m, n);
+                avx512.Multiply(Address(x), m, Address(actual), n, withBias ? Address(b) : IntPtr.Zero, accumulate: false, depth);
+                if (!actual.eq(expected).all().item<bool>()) return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Whether products may run on <see cref="Avx512Product"/> (true); false: MKL computes them all, for comparing the two.</summary>
+    internal bool Avx512Enabled { get; set; } = true;
+
+    /// <summary>Whether a product of <paramref name="rows"/> rows runs on <see cref="Avx512Product"/>.</summary>
+    private bool OnAvx512(int rows) => Avx512Enabled && avx512 is not null && rows >= Avx512MinRows && get_num_threads() == 1;
 
     /// <summary><see cref="TryPack"/> for callers that have checked packing is possible: throws where it is not.</summary>
     public static PackedWeight Pack(Tensor weight, Tensor? bias, int rows) =>
@@ -78,6 +141,12 @@ internal sealed class PackedWeight : IDisposable
         using var x = input.contiguous();                                        // (M, K)
         int m = checked((int)x.shape[0]), n = (int)OutFeatures;
         var y = empty(m, n);                                                     // (M, N), fresh memory: written in place
+        if (OnAvx512(m))
+        {
+            avx512!.Multiply(Address(x), m, Address(y), n, bias is null ? IntPtr.Zero : Address(bias), accumulate: false, depth);
+            GC.KeepAlive(x);
+            return y;
+        }
         if (bias is not null)
         {
             using var rows = bias.expand(m, n);                                  // (M, N), a view
@@ -110,7 +179,10 @@ internal sealed class PackedWeight : IDisposable
             throw new ArgumentException($"expected a contiguous float ({m}, {n}) output", nameof(output));
         if (bias is not null) output.add_(bias, ScalarConstants.One);
         using var x = input.contiguous();                                        // (M, K)
-        Multiply(x, output, beta: 1f);
+        if (OnAvx512(m)) avx512!.Multiply(Address(x), m, Address(output), n, IntPtr.Zero, accumulate: true, depth);
+        else Multiply(x, output, beta: 1f);
+        GC.KeepAlive(x);
+        GC.KeepAlive(output);
     }
 
     /// <summary>Frees the packed matrix.</summary>
@@ -122,6 +194,7 @@ internal sealed class PackedWeight : IDisposable
             Marshal.FreeHGlobal(blocks[b].Buffer);
             blocks[b].Buffer = IntPtr.Zero;
         }
+        avx512?.Dispose();
         bias?.Dispose();
     }
 

@@ -1,0 +1,183 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Seq2Seq.Modeling.Cpu;
+
+/// <summary>
+/// A layer's products y = x Wᵀ on AVX-512, summed in the order MKL's kernel sums them, so that they give MKL's
+/// numbers bit for bit: the input size K is cut into blocks of <c>depth</c>, each block's dot product is a chain of
+/// fused multiply-adds from zero, and the blocks are added to the output one after the other. The caller
+/// (<see cref="PackedWeight"/>) finds the depth by comparing with MKL and uses this only where they agree.
+/// <para>The weight is held as panels of 64 output columns, each K × 64 floats in a row (zero past N), and a tile of
+/// 6 rows × 64 columns is summed in 24 of the 32 vector registers. MKL runs its AVX2 kernel on AMD processors even
+/// where they have AVX-512; this kernel is faster there (docs/performance.md).</para>
+/// </summary>
+internal sealed unsafe class Avx512Product : IDisposable
+{
+    private const int PanelWidth = 64;   // output columns per panel: 4 vectors of 16 floats
+    private const int TileRows = 6;      // rows summed at once: 6 × 4 accumulators
+
+    private float* panels;               // ⌈N / 64⌉ panels of K × 64 floats
+
+    private Avx512Product(float* panels, int outFeatures, int inFeatures)
+    {
+        this.panels = panels;
+        OutFeatures = outFeatures;
+        InFeatures = inFeatures;
+    }
+
+    /// <summary>Whether this processor runs AVX-512 (foundation instructions) and .NET uses them.</summary>
+    public static bool IsSupported => Avx512F.IsSupported;
+
+    /// <summary>Output size N.</summary>
+    public int OutFeatures { get; }
+
+    /// <summary>Input size K.</summary>
+    public int InFeatures { get; }
+
+    /// <summary>Copies the row-major float weight (N, K) at <paramref name="weight"/> into panels. Needs <see cref="IsSupported"/>.</summary>
+    public static Avx512Product Pack(IntPtr weight, int outFeatures, int inFeatures) => Pack((float*)weight, outFeatures, inFeatures);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]                 // optimised at once: no slow first tier
+    private static Avx512Product Pack(float* weight, int outFeatures, int inFeatures)
+    {
+        if (!IsSupported) throw new PlatformNotSupportedException("this processor has no AVX-512");
+        int count = (outFeatures + PanelWidth - 1) / PanelWidth;
+        nuint floats = checked((nuint)count * (nuint)inFeatures * PanelWidth);
+        var panels = (float*)NativeMemory.AlignedAlloc(floats * sizeof(float), 64);
+        NativeMemory.Clear(panels, floats * sizeof(float));
+        for (int j = 0; j < outFeatures; j++)                                    // W[j, k] → panel j / 64, row k, column j % 64
+        {
+            float* row = weight + (long)j * inFeatures, column = panels + (long)(j / PanelWidth) * inFeatures * PanelWidth + j % PanelWidth;
+            for (int k = 0; k < inFeatures; k++) column[(long)k * PanelWidth] = row[k];
+        }
+        return new Avx512Product(panels, outFeatures, inFeatures);
+    }
+
+    /// <summary>
+    /// y (M, N) with row stride <paramref name="ldy"/> for x (M, K) contiguous: with <paramref name="accumulate"/>,
+    /// y += x Wᵀ; else y = b + x Wᵀ with <paramref name="bias"/> (N), or y = x Wᵀ without. K is summed in blocks of
+    /// <paramref name="depth"/>, each block added to y in turn. Addresses of float memory; <paramref name="bias"/> may be zero.
+    /// </summary>
+    public void Multiply(IntPtr x, int rows, IntPtr y, int ldy, IntPtr bias, bool accumulate, int depth) =>
+        Multiply((float*)x, rows, (float*)y, ldy, (float*)bias, accumulate, depth);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]                 // optimised at once: no slow first tier
+    private void Multiply(float* x, int rows, float* y, int ldy, float* bias, bool accumulate, int depth)
+    {
+        ObjectDisposedException.ThrowIf(panels == null, this);
+        if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth));
+        float* tile = stackalloc float[TileRows * PanelWidth];
+        for (int p = 0; p * PanelWidth < OutFeatures; p++)
+            for (int r = 0; r < rows; r += TileRows)
+                Tile(x, r, Math.Min(TileRows, rows - r), p, y, ldy, bias, accumulate, depth, tile);
+    }
+
+    /// <summary>
+    /// Rows [row, row + count) of y, columns of panel <paramref name="p"/>, summed in <paramref name="tile"/> (6 × 64)
+    /// and copied out. A tile of fewer than 6 rows repeats its last row and does not write the copies.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]                 // optimised at once: no slow first tier
+    private void Tile(float* x, int row, int count, int p, float* y, int ldy, float* bias, bool accumulate, int depth, float* tile)
+    {
+        int k = InFeatures, column = p * PanelWidth, width = Math.Min(PanelWidth, OutFeatures - column);
+        bool fromZero = !accumulate && bias == null;                            // the first block's sum is y as it is
+        for (int i = 0; i < count; i++)
+        {
+            float* from = accumulate ? y + (long)(row + i) * ldy + column : bias + column, to = tile + i * PanelWidth;
+            if (fromZero) continue;
+            for (int j = 0; j < width; j++) to[j] = from[j];
+        }
+        float* a0 = x + (long)row * k, a1 = x + (long)(row + Math.Min(1, count - 1)) * k, a2 = x + (long)(row + Math.Min(2, count - 1)) * k,
+            a3 = x + (long)(row + Math.Min(3, count - 1)) * k, a4 = x + (long)(row + Math.Min(4, count - 1)) * k, a5 = x + (long)(row + Math.Min(5, count - 1)) * k;
+        float* b = panels + (long)p * k * PanelWidth;
+        for (int start = 0; start < k; start += depth)
+        {
+            int end = Math.Min(k, start + depth);
+            Block(a0, a1, a2, a3, a4, a5, b, start, end, tile, set: fromZero && start == 0);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            float* from = tile + i * PanelWidth, to = y + (long)(row + i) * ldy + column;
+            if (width == PanelWidth)
+            {
+                Vector512.Load(from).Store(to);
+                Vector512.Load(from + 16).Store(to + 16);
+                Vector512.Load(from + 32).Store(to + 32);
+                Vector512.Load(from + 48).Store(to + 48);
+            }
+            else for (int j = 0; j < width; j++) to[j] = from[j];
+        }
+    }
+
+    /// <summary>
+    /// One block of K, [start, end): the 6 × 64 dot products as chains of fused multiply-adds from zero, then
+    /// tile = sum (<paramref name="set"/>) or tile += sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]                 // optimised at once: no slow first tier
+    private static void Block(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, float* panel, int start, int end, float* tile, bool set)
+    {
+        var c00 = Vector512<float>.Zero; var c01 = c00; var c02 = c00; var c03 = c00;
+        var c10 = c00; var c11 = c00; var c12 = c00; var c13 = c00;
+        var c20 = c00; var c21 = c00; var c22 = c00; var c23 = c00;
+        var c30 = c00; var c31 = c00; var c32 = c00; var c33 = c00;
+        var c40 = c00; var c41 = c00; var c42 = c00; var c43 = c00;
+        var c50 = c00; var c51 = c00; var c52 = c00; var c53 = c00;
+        float* b = panel + (long)start * PanelWidth;
+        for (int k = start; k < end; k++, b += PanelWidth)
+        {
+            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16); var b2 = Vector512.Load(b + 32); var b3 = Vector512.Load(b + 48);
+            var a = Vector512.Create(a0[k]);
+            c00 = Avx512F.FusedMultiplyAdd(a, b0, c00); c01 = Avx512F.FusedMultiplyAdd(a, b1, c01);
+            c02 = Avx512F.FusedMultiplyAdd(a, b2, c02); c03 = Avx512F.FusedMultiplyAdd(a, b3, c03);
+            a = Vector512.Create(a1[k]);
+            c10 = Avx512F.FusedMultiplyAdd(a, b0, c10); c11 = Avx512F.FusedMultiplyAdd(a, b1, c11);
+            c12 = Avx512F.FusedMultiplyAdd(a, b2, c12); c13 = Avx512F.FusedMultiplyAdd(a, b3, c13);
+            a = Vector512.Create(a2[k]);
+            c20 = Avx512F.FusedMultiplyAdd(a, b0, c20); c21 = Avx512F.FusedMultiplyAdd(a, b1, c21);
+            c22 = Avx512F.FusedMultiplyAdd(a, b2, c22); c23 = Avx512F.FusedMultiplyAdd(a, b3, c23);
+            a = Vector512.Create(a3[k]);
+            c30 = Avx512F.FusedMultiplyAdd(a, b0, c30); c31 = Avx512F.FusedMultiplyAdd(a, b1, c31);
+            c32 = Avx512F.FusedMultiplyAdd(a, b2, c32); c33 = Avx512F.FusedMultiplyAdd(a, b3, c33);
+            a = Vector512.Create(a4[k]);
+            c40 = Avx512F.FusedMultiplyAdd(a, b0, c40); c41 = Avx512F.FusedMultiplyAdd(a, b1, c41);
+            c42 = Avx512F.FusedMultiplyAdd(a, b2, c42); c43 = Avx512F.FusedMultiplyAdd(a, b3, c43);
+            a = Vector512.Create(a5[k]);
+            c50 = Avx512F.FusedMultiplyAdd(a, b0, c50); c51 = Avx512F.FusedMultiplyAdd(a, b1, c51);
+            c52 = Avx512F.FusedMultiplyAdd(a, b2, c52); c53 = Avx512F.FusedMultiplyAdd(a, b3, c53);
+        }
+        Row(tile, c00, c01, c02, c03, set);
+        Row(tile + PanelWidth, c10, c11, c12, c13, set);
+        Row(tile + 2 * PanelWidth, c20, c21, c22, c23, set);
+        Row(tile + 3 * PanelWidth, c30, c31, c32, c33, set);
+        Row(tile + 4 * PanelWidth, c40, c41, c42, c43, set);
+        Row(tile + 5 * PanelWidth, c50, c51, c52, c53, set);
+    }
+
+    /// <summary>One tile row = its block sums (<paramref name="set"/>), or += them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]                 // optimised at once: no slow first tier
+    private static void Row(float* row, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, bool set)
+    {
+        if (!set)
+        {
+            s0 = Vector512.Load(row) + s0;
+            s1 = Vector512.Load(row + 16) + s1;
+            s2 = Vector512.Load(row + 32) + s2;
+            s3 = Vector512.Load(row + 48) + s3;
+        }
+        s0.Store(row);
+        s1.Store(row + 16);
+        s2.Store(row + 32);
+        s3.Store(row + 48);
+    }
+
+    /// <summary>Frees the panels.</summary>
+    public void Dispose()
+    {
+        if (panels == null) return;
+        NativeMemory.AlignedFree(panels);
+        panels = null;
+    }
+}
