@@ -35,11 +35,20 @@ public sealed class BahdanauAttention : Attention
     // slow down training's backward pass.
 
     /// <inheritdoc />
-    public override (Tensor Context, Tensor Weights) Attend(Tensor query, Tensor? keys, Tensor values, Tensor mask)
+    public override (Tensor Context, Tensor Weights) Attend(Tensor query, Tensor? keys, Tensor values, Tensor mask) =>
+        AttendProjected(queryLayer.call(query), keys!, values, mask);
+
+    /// <summary>
+    /// <see cref="Attend"/> from the projected query W_q q (B, A), computed by the caller (decoding's CPU fast path).
+    /// </summary>
+    internal (Tensor Context, Tensor Weights) AttendProjected(Tensor projectedQuery, Tensor keys, Tensor values, Tensor mask)
     {
-        var q = queryLayer.call(query).mul(ScalarConstants.Two).unsqueeze(1);    // (B, 1, A): 2 W_q q
+        var q = projectedQuery.mul(ScalarConstants.Two).unsqueeze(1);            // (B, 1, A): 2 W_q q
         // In place: one (B, S, A) tensor a step instead of two (the sum is not needed by backward; sigmoid's output is).
-        var energy = energyLayer.call(keys!.add(q, ScalarConstants.One).sigmoid_()).squeeze(2).mul(ScalarConstants.Two); // (B, S): e_s + vᵀ1
+        var energy = energyLayer.call(keys.add(q, ScalarConstants.One).sigmoid_()).squeeze(2).mul(ScalarConstants.Two); // (B, S): e_s + vᵀ1
         return Weigh(energy, values, mask);                                      // (B, K), (B, S)
     }
+
+    /// <summary>The query layer's weight W_q (A, Q).</summary>
+    internal Tensor QueryWeight => queryLayer.weight!;
 }

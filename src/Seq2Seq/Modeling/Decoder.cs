@@ -183,6 +183,9 @@ public sealed class Decoder : nn.Module
     /// <summary>The combination's weight W_c (H, H+K).</summary>
     internal Tensor CombineWeight => combine.weight!;
 
+    /// <summary>The attention; null for <c>model.attention: none</c>.</summary>
+    internal Attention? Attention => attention;
+
     /// <summary>The GRU cell; null for the LSTM and the tanh RNN.</summary>
     internal GRUCell? Gru => cell as GRUCell;
 }

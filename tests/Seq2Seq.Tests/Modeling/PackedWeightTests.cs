@@ -77,6 +77,36 @@ public class PackedWeightTests
     }
 
     [SkippableTheory]
+    [InlineData(512, 512)] // the attention's query layer at the reference's settings
+    [InlineData(48, 70)]   // K in one block, less than a panel of columns
+    public void TheQueryLayerOnAvx512GivesTheLayersOwnNumbersBitForBit(int inputs, int outputs)
+    {
+        Skip.IfNot(Avx512Product.IsSupported, "this processor has no AVX-512");
+        torch.random.manual_seed(15);
+        using var scope = NewDisposeScope();
+        var layer = nn.Linear(inputs, outputs, hasBias: false);
+        using var query = Avx512Linear.TryCreate(layer.weight!, null);
+        Skip.If(query is null, "MKL sums in an order the AVX-512 kernel was not found to reproduce here, so the layer runs");
+        using var noGrad = no_grad();
+        int pool = get_num_threads();
+        try
+        {
+            set_num_threads(1);                                                  // as in decoding's workers
+            foreach (int rows in new[] { 1, 3, 4, 7, 64, 200 })                  // under 4 rows the layer itself runs
+            {
+                var x = randn(rows, inputs).tanh();
+                var expected = layer.call(x);
+                var actual = query!.Apply(x);
+                Assert.True(actual.eq(expected).all().item<bool>(), $"{rows} rows: max difference {(actual - expected).abs().max().item<float>()}");
+            }
+        }
+        finally
+        {
+            set_num_threads(pool);
+        }
+    }
+
+    [SkippableTheory]
     [InlineData(7, 50, 70, 16)] // 2 tiles, the second with repeated rows; a short last block of K; a partial panel
     [InlineData(6, 64, 128, 64)] // whole tiles, panels and one block
     public void TheAvx512KernelSumsEachBlockOfKFromZeroAndAddsTheBlocksInTurn(int rows, int k, int n, int depth)

@@ -2,14 +2,16 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using static TorchSharp.torch;
 
 namespace Seq2Seq.Modeling.Cpu;
 
 /// <summary>
 /// A layer's products y = x Wᵀ on AVX-512, summed in the order MKL's kernel sums them, so that they give MKL's
 /// numbers bit for bit: the input size K is cut into blocks of <c>depth</c>, each block's dot product is a chain of
-/// fused multiply-adds from zero, and the blocks are added to the output one after the other. The caller
-/// (<see cref="PackedWeight"/>) finds the depth by comparing with MKL and uses this only where they agree.
+/// fused multiply-adds from zero, and the blocks are added to the output one after the other. MKL picks the depth
+/// itself, so <see cref="MatchDepth"/> finds it by comparing with MKL's products, and callers (<see cref="PackedWeight"/>,
+/// <see cref="Avx512Linear"/>) use this only where they agree.
 /// <para>The weight is held as panels of 64 output columns, each K × 64 floats in a row (zero past N), and a tile of
 /// 6 rows × 64 columns is summed in 24 of the 32 vector registers. MKL runs its AVX2 kernel on AMD processors even
 /// where they have AVX-512; this kernel is faster there (docs/performance.md).</para>
@@ -18,6 +20,15 @@ internal sealed unsafe class Avx512Product : IDisposable
 {
     private const int PanelWidth = 64;   // output columns per panel: 4 vectors of 16 floats
     private const int TileRows = 6;      // rows summed at once: 6 × 4 accumulators
+
+    /// <summary>
+    /// The fewest rows callers run here: MKL sums fewer rows in another order, and at more than one thread it splits
+    /// products in ways that change the sums, so those stay with MKL.
+    /// </summary>
+    public const int MinRows = 4;
+
+    /// <summary>Probe row counts: two full tiles and a partial one, and the fewest rows.</summary>
+    private static readonly int[] ProbeRows = [13, MinRows];
 
     private float* panels;               // ⌈N / 64⌉ panels of K × 64 floats
 
@@ -57,6 +68,50 @@ internal sealed unsafe class Avx512Product : IDisposable
     }
 
     /// <summary>
+    /// The block depth of K with which these products give <paramref name="reference"/>'s numbers bit for bit, or 0
+    /// when no depth tried does. <paramref name="reference"/>(x, b) computes x Wᵀ + b, or x Wᵀ for a null b; it is
+    /// compared on probe rows (deterministic values; the random generator is left alone) with <paramref name="bias"/>
+    /// (N; probe values where the layer has none) and without, with libtorch (and so MKL) on one thread meanwhile,
+    /// as in decoding's workers: at more threads MKL may split a product in ways that change its sums.
+    /// </summary>
+    public int MatchDepth(Func<Tensor, Tensor?, Tensor> reference, Tensor? bias)
+    {
+        int pool = get_num_threads();
+        if (pool != 1) set_num_threads(1);
+        try
+        {
+            using var scope = NewDisposeScope();
+            int n = OutFeatures, k = InFeatures;
+            bias ??= tensor(Enumerable.Range(0, n).Select(j => MathF.Cos(0.3f * j)).ToArray());                   // (N)
+            var probes = ProbeRows.Select(m => tensor(Enumerable.Range(0, m * k).Select(i => MathF.Sin(0.7f * i)).ToArray()).view(m, k)).ToArray(); // (M, K)
+            var expected = probes.Select(x => (With: reference(x, bias), Without: reference(x, null))).ToArray();
+            foreach (int depth in new[] { k, (k + 1) / 2, 192, 256, 128, 384, 96, 64, 160, 320, 48, 32, 16 }.Where(d => d <= k).Distinct())
+            {
+                bool agrees = true;
+                for (int p = 0; p < probes.Length && agrees; p++)
+                {
+                    var x = probes[p];
+                    int m = (int)x.shape[0];
+                    var with = empty(m, n);
+                    var without = empty(m, n);
+                    Multiply(Address(x), m, Address(with), n, Address(bias), accumulate: false, depth);
+                    Multiply(Address(x), m, Address(without), n, IntPtr.Zero, accumulate: false, depth);
+                    agrees = with.eq(expected[p].With).all().item<bool>() && without.eq(expected[p].Without).all().item<bool>();
+                }
+                if (agrees) return depth;
+            }
+            return 0;
+        }
+        finally
+        {
+            if (pool != 1) set_num_threads(pool);
+        }
+    }
+
+    /// <summary>The address of a contiguous float tensor's first element.</summary>
+    internal static IntPtr Address(Tensor t) => t.storage<float>().data_ptr() + (nint)(t.storage_offset() * sizeof(float));
+
+    /// <summary>
     /// y (M, N) with row stride <paramref name="ldy"/> for x (M, K) contiguous: with <paramref name="accumulate"/>,
     /// y += x Wᵀ; else y = b + x Wᵀ with <paramref name="bias"/> (N), or y = x Wᵀ without. K is summed in blocks of
     /// <paramref name="depth"/>, each block added to y in turn. Addresses of float memory; <paramref name="bias"/> may be zero.
@@ -84,12 +139,9 @@ internal sealed unsafe class Avx512Product : IDisposable
     {
         int k = InFeatures, column = p * PanelWidth, width = Math.Min(PanelWidth, OutFeatures - column);
         bool fromZero = !accumulate && bias == null;                            // the first block's sum is y as it is
-        for (int i = 0; i < count; i++)
-        {
-            float* from = accumulate ? y + (long)(row + i) * ldy + column : bias + column, to = tile + i * PanelWidth;
-            if (fromZero) continue;
-            for (int j = 0; j < width; j++) to[j] = from[j];
-        }
+        if (!fromZero)
+            for (int i = 0; i < count; i++)
+                Copy(accumulate ? y + (long)(row + i) * ldy + column : bias + column, tile + i * PanelWidth, width);
         float* a0 = x + (long)row * k, a1 = x + (long)(row + Math.Min(1, count - 1)) * k, a2 = x + (long)(row + Math.Min(2, count - 1)) * k,
             a3 = x + (long)(row + Math.Min(3, count - 1)) * k, a4 = x + (long)(row + Math.Min(4, count - 1)) * k, a5 = x + (long)(row + Math.Min(5, count - 1)) * k;
         float* b = panels + (long)p * k * PanelWidth;
@@ -98,18 +150,21 @@ internal sealed unsafe class Avx512Product : IDisposable
             int end = Math.Min(k, start + depth);
             Block(a0, a1, a2, a3, a4, a5, b, start, end, tile, set: fromZero && start == 0);
         }
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < count; i++) Copy(tile + i * PanelWidth, y + (long)(row + i) * ldy + column, width);
+    }
+
+    /// <summary>Copies <paramref name="width"/> (at most 64) floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(float* from, float* to, int width)
+    {
+        if (width == PanelWidth)
         {
-            float* from = tile + i * PanelWidth, to = y + (long)(row + i) * ldy + column;
-            if (width == PanelWidth)
-            {
-                Vector512.Load(from).Store(to);
-                Vector512.Load(from + 16).Store(to + 16);
-                Vector512.Load(from + 32).Store(to + 32);
-                Vector512.Load(from + 48).Store(to + 48);
-            }
-            else for (int j = 0; j < width; j++) to[j] = from[j];
+            Vector512.Load(from).Store(to);
+            Vector512.Load(from + 16).Store(to + 16);
+            Vector512.Load(from + 32).Store(to + 32);
+            Vector512.Load(from + 48).Store(to + 48);
         }
+        else new ReadOnlySpan<float>(from, width).CopyTo(new Span<float>(to, width));
     }
 
     /// <summary>

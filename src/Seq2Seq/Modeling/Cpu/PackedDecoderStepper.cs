@@ -6,7 +6,8 @@ namespace Seq2Seq.Modeling.Cpu;
 /// <summary>
 /// Decoding steps on the CPU with the decoder's matrix products on weights packed once for MKL's kernel
 /// (<see cref="PackedWeight"/>): the output layer, the combination and, for a GRU, the cell; given the encoder, its
-/// GRU too (<see cref="PackedEncoder"/>). A plain product
+/// GRU too (<see cref="PackedEncoder"/>). Additive attention's query layer runs on <see cref="Avx512Linear"/> where
+/// it can. A plain product
 /// copies its weight into the kernel's layout on every call; a packed one does not, and gives the same numbers.
 /// For the GRU, every target token's input gates are tabulated once (its embedding times the cell's input
 /// weights, V × 3H), so a step looks them up and adds only the fed-back attentional vector's product.
@@ -28,6 +29,8 @@ internal sealed class PackedDecoderStepper : DecoderStepper
     private readonly PackedWeight? gruInput;       // all the input weights (GRU without the table)
     private readonly PackedWeight? gruHidden;      // W_hh, b_hh; GRU only
     private readonly PackedEncoder? encoder;       // the encoder's GRU, when given and one
+    private readonly BahdanauAttention? additive;  // the decoder's attention, when additive and its query layer runs on ...
+    private readonly Avx512Linear? query;          // ... W_q, where the AVX-512 kernel gives its numbers
     private readonly int rows;                     // the usual rows of a step, for packing subsets alike
 
     /// <summary>Whether <paramref name="decoder"/>'s weights can be packed here: float weights on the CPU, MKL present.</summary>
@@ -49,6 +52,8 @@ internal sealed class PackedDecoderStepper : DecoderStepper
         using var noGrad = no_grad();
         output = PackedWeight.Pack(decoder.OutputWeight, decoder.OutputBias, rows);
         combine = PackedWeight.Pack(decoder.CombineWeight, null, rows);
+        if (decoder.Attention is BahdanauAttention attention && Avx512Linear.TryCreate(attention.QueryWeight, null) is { } projection)
+            (additive, query) = (attention, projection);
         if (decoder.Gru is not { } gru) return;
         var w = gru.weight_ih!;                                                  // (3H, E[+H])
         int e = (int)decoder.EmbeddingWeight.shape[1];
@@ -80,7 +85,9 @@ internal sealed class PackedDecoderStepper : DecoderStepper
         Tensor? c = null;                                                        // (B, H), LSTM only
         if (gruHidden is null) (h, c) = Decoder.Cell(Decoder.Input(Decoder.Embed(tokens), state), state);
         else h = GruGates.StepInPlace(InputGates(tokens, state), gruHidden.Apply(state.Hidden), state.Hidden);
-        var (context, weights) = Decoder.Attend(h, source);                      // (B, K), (B, S) or null
+        var (context, weights) = query is null                                   // (B, K), (B, S) or null
+            ? Decoder.Attend(h, source)
+            : additive!.AttendProjected(query.Apply(h), source.Keys!, source.Values, source.Mask);
         var att = tanh(combine.Apply(cat([h, context], dim: -1)));               // (B, H+K) → (B, H)
         return (new DecoderState(h, att, c), weights);
     }
@@ -115,6 +122,7 @@ internal sealed class PackedDecoderStepper : DecoderStepper
     protected override void Dispose(bool disposing)
     {
         encoder?.Dispose();
+        query?.Dispose();
         output.Dispose();
         combine.Dispose();
         tokenGates?.Dispose();

@@ -11,10 +11,9 @@ namespace Seq2Seq.Modeling.Cpu;
 /// layers are packed in column blocks (<see cref="BlockColumns"/>), one product per block.
 /// MKL is reached through libtorch's CPU library, which carries it in the x64 builds; where it does not,
 /// <see cref="TryPack"/> returns null and the plain layer is used.
-/// <para>On a processor with AVX-512 the products of 4 rows or more run on <see cref="Avx512Product"/> instead, when
-/// libtorch runs one thread (decoding's workers) and when, at packing, it gave MKL's numbers bit for bit on probe
-/// rows for some block depth of K (MKL sums K in blocks whose depth it picks). MKL takes a path of its own below 4
-/// rows, and spreads a product over its threads, so those stay with MKL.</para>
+/// <para>On a processor with AVX-512 the products of <see cref="Avx512Product.MinRows"/> rows or more run on
+/// <see cref="Avx512Product"/> instead when libtorch runs one thread (decoding's workers), where at packing it gave
+/// this pack's MKL products bit for bit (<see cref="Avx512Product.MatchDepth"/>).</para>
 /// </summary>
 internal sealed class PackedWeight : IDisposable
 {
@@ -28,11 +27,6 @@ internal sealed class PackedWeight : IDisposable
     /// </summary>
     private const int BlockColumns = 1024;
 
-    /// <summary>The fewest rows of a product run on <see cref="Avx512Product"/>: MKL sums fewer in another order.</summary>
-    internal const int Avx512MinRows = 4;
-
-    /// <summary>Probe row counts: a full tile and a partial one, and the fewest rows that take the AVX-512 path.</summary>
-    private static readonly int[] ProbeRows = [13, Avx512MinRows];
     private static readonly Lazy<bool> available = new(Probe);
     private readonly Tensor? bias;         // (N) or null
     private readonly (int Start, int Count, IntPtr Buffer)[] blocks; // the packed (K, N) right-hand matrix, by column blocks
@@ -89,46 +83,27 @@ internal sealed class PackedWeight : IDisposable
         var packed = new PackedWeight(blocks, n, k, bias?.detach().clone().DetachFromDisposeScope());
         if (!Avx512Product.IsSupported) return packed;
         var avx512 = Avx512Product.Pack(Address(contiguous), n, k);
-        foreach (int d in DepthCandidates(k))
-            if (packed.Agrees(avx512, d)) return new PackedWeight(blocks, n, k, packed.bias, avx512, d);
+        int depth = avx512.MatchDepth(packed.MklProduct, packed.bias);
+        if (depth > 0) return new PackedWeight(blocks, n, k, packed.bias, avx512, depth);
         avx512.Dispose();
         return packed;
     }
 
-    /// <summary>Block depths of K to try: the whole of K, two halves, then depths MKL's kernels use.</summary>
-    private static IEnumerable<int> DepthCandidates(int k) =>
-        new[] { k, (k + 1) / 2, 192, 256, 128, 384, 96, 64, 160, 320, 48, 32, 16 }.Where(d => d <= k).Distinct();
-
-    /// <summary>
-    /// Whether <paramref name="avx512"/> at <paramref name="depth"/> gives this pack's MKL products bit for bit on
-    /// probe rows (deterministic values; the random generator is left alone), with the bias and without, at each of
-    /// <see cref="ProbeRows"/>.
-    /// </summary>
-    private bool Agrees(Avx512Product avx512, int depth)
+    /// <summary>x Wᵀ + b, or x Wᵀ for a null <paramref name="b"/>, by MKL on the packed blocks: (M, K) → (M, N).</summary>
+    private Tensor MklProduct(Tensor x, Tensor? b)
     {
-        using var scope = NewDisposeScope();
-        int n = (int)OutFeatures, k = (int)InFeatures;
-        foreach (int m in ProbeRows)
-        {
-            var x = tensor(Enumerable.Range(0, m * k).Select(i => MathF.Sin(0.7f * i)).ToArray()).view(m, k); // (M, K) in [-1, 1]
-            var b = bias ?? tensor(Enumerable.Range(0, n).Select(j => MathF.Cos(0.3f * j)).ToArray());      // (N)
-            foreach (bool withBias in new[] { true, false })
-            {
-                var expected = withBias ? b.expand(m, n).contiguous() : zeros(m, n);      // (M, N)
-                Multiply(x, expected, beta: withBias ? 1f : 0f);
-                var actual = empty(m, n);
-                avx512.Multiply(Address(x), m, Address(actual), n, withBias ? Address(b) : IntPtr.Zero, accumulate: false, depth);
-                if (!actual.eq(expected).all().item<bool>()) return false;
-            }
-        }
-        return true;
+        int m = checked((int)x.shape[0]), n = (int)OutFeatures;
+        var y = zeros(m, n);                                                     // (M, N), its own memory: never a view of b
+        if (b is not null) y.add_(b, ScalarConstants.One);
+        Multiply(x.contiguous(), y, beta: b is null ? 0f : 1f);
+        return y;
     }
 
     /// <summary>Whether products may run on <see cref="Avx512Product"/> (true); false: MKL computes them all, for comparing the two.</summary>
     internal bool Avx512Enabled { get; set; } = true;
 
     /// <summary>Whether a product of <paramref name="rows"/> rows runs on <see cref="Avx512Product"/>.</summary>
-    private bool OnAvx512(int rows) => Avx512Enabled && avx512 is not null && rows >= Avx512MinRows && get_num_threads() == 1;
+    private bool OnAvx512(int rows) => Avx512Enabled && avx512 is not null && rows >= Avx512Product.MinRows && get_num_threads() == 1;
 
     /// <summary><see cref="TryPack"/> for callers that have checked packing is possible: throws where it is not.</summary>
     public static PackedWeight Pack(Tensor weight, Tensor? bias, int rows) =>
@@ -199,7 +174,7 @@ internal sealed class PackedWeight : IDisposable
     }
 
     /// <summary>The address of a contiguous float tensor's first element.</summary>
-    private static IntPtr Address(Tensor t) => t.storage<float>().data_ptr() + (nint)(t.storage_offset() * sizeof(float));
+    private static IntPtr Address(Tensor t) => Avx512Product.Address(t);
 
     private static bool Probe()
     {
