@@ -107,8 +107,9 @@ public class PackedWeightTests
     }
 
     [SkippableTheory]
-    [InlineData(7, 50, 70, 16)] // 2 tiles, the second with repeated rows; a short last block of K; a partial panel
+    [InlineData(7, 50, 70, 16)] // a tile of 6 and one of 4 with repeated rows; a short last block of K; a partial panel
     [InlineData(6, 64, 128, 64)] // whole tiles, panels and one block
+    [InlineData(5, 64, 64, 32)]  // a tile of 6 rows with its last row repeated
     public void TheAvx512KernelSumsEachBlockOfKFromZeroAndAddsTheBlocksInTurn(int rows, int k, int n, int depth)
     {
         Skip.IfNot(Avx512Product.IsSupported, "this processor has no AVX-512");

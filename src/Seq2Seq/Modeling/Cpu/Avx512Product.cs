@@ -132,7 +132,7 @@ internal sealed unsafe class Avx512Product : IDisposable
 
     /// <summary>
     /// Rows [row, row + count) of y, columns of panel <paramref name="p"/>, summed in <paramref name="tile"/> (6 × 64)
-    /// and copied out. A tile of fewer than 6 rows repeats its last row and does not write the copies.
+    /// and copied out: 5 or 6 rows as 6, fewer as 4, repeating the last row and not writing the copies.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]                 // optimised at once: no slow first tier
     private void Tile(float* x, int row, int count, int p, float* y, int ldy, float* bias, bool accumulate, int depth, float* tile)
@@ -148,7 +148,8 @@ internal sealed unsafe class Avx512Product : IDisposable
         for (int start = 0; start < k; start += depth)
         {
             int end = Math.Min(k, start + depth);
-            Block(a0, a1, a2, a3, a4, a5, b, start, end, tile, set: fromZero && start == 0);
+            if (count > 4) Block<SixRows>(a0, a1, a2, a3, a4, a5, b, start, end, tile, set: fromZero && start == 0);
+            else Block<FourRows>(a0, a1, a2, a3, a4, a5, b, start, end, tile, set: fromZero && start == 0);
         }
         for (int i = 0; i < count; i++) Copy(tile + i * PanelWidth, y + (long)(row + i) * ldy + column, width);
     }
@@ -167,13 +168,22 @@ internal sealed unsafe class Avx512Product : IDisposable
         else new ReadOnlySpan<float>(from, width).CopyTo(new Span<float>(to, width));
     }
 
+    /// <summary>A block of 6 rows (<see cref="Block{TRows}"/>).</summary>
+    private struct SixRows;
+
+    /// <summary>A block of 4 rows: a4 and a5 are not read.</summary>
+    private struct FourRows;
+
     /// <summary>
-    /// One block of K, [start, end): the 6 × 64 dot products as chains of fused multiply-adds from zero, then
-    /// tile = sum (<paramref name="set"/>) or tile += sum.
+    /// One block of K, [start, end): the 6 × 64 (or 4 × 64) dot products as chains of fused multiply-adds from zero,
+    /// then tile = sum (<paramref name="set"/>) or tile += sum. The row count is a type so that the compiler makes
+    /// one loop for each, without the other's instructions.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]                 // optimised at once: no slow first tier
-    private static void Block(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, float* panel, int start, int end, float* tile, bool set)
+    private static void Block<TRows>(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, float* panel, int start, int end, float* tile, bool set)
+        where TRows : struct
     {
+        bool six = typeof(TRows) == typeof(SixRows);                            // a constant in each compiled copy
         var c00 = Vector512<float>.Zero; var c01 = c00; var c02 = c00; var c03 = c00;
         var c10 = c00; var c11 = c00; var c12 = c00; var c13 = c00;
         var c20 = c00; var c21 = c00; var c22 = c00; var c23 = c00;
@@ -196,6 +206,7 @@ internal sealed unsafe class Avx512Product : IDisposable
             a = Vector512.Create(a3[k]);
             c30 = Avx512F.FusedMultiplyAdd(a, b0, c30); c31 = Avx512F.FusedMultiplyAdd(a, b1, c31);
             c32 = Avx512F.FusedMultiplyAdd(a, b2, c32); c33 = Avx512F.FusedMultiplyAdd(a, b3, c33);
+            if (!six) continue;
             a = Vector512.Create(a4[k]);
             c40 = Avx512F.FusedMultiplyAdd(a, b0, c40); c41 = Avx512F.FusedMultiplyAdd(a, b1, c41);
             c42 = Avx512F.FusedMultiplyAdd(a, b2, c42); c43 = Avx512F.FusedMultiplyAdd(a, b3, c43);
@@ -207,6 +218,7 @@ internal sealed unsafe class Avx512Product : IDisposable
         Row(tile + PanelWidth, c10, c11, c12, c13, set);
         Row(tile + 2 * PanelWidth, c20, c21, c22, c23, set);
         Row(tile + 3 * PanelWidth, c30, c31, c32, c33, set);
+        if (!six) return;
         Row(tile + 4 * PanelWidth, c40, c41, c42, c43, set);
         Row(tile + 5 * PanelWidth, c50, c51, c52, c53, set);
     }
