@@ -56,10 +56,8 @@ public class PackedWeightTests
         var x = randn(rows, inputs).tanh();
         var start = randn(rows, outputs);
         using var noGrad = no_grad();
-        int pool = get_num_threads();
-        try
+        OnOneThread(() =>                                                        // as in decoding's workers
         {
-            set_num_threads(1);                                                  // as in decoding's workers
             var fast = packed.Apply(x);
             var fastSum = start.clone();
             packed.AddTo(x, fastSum);
@@ -69,11 +67,7 @@ public class PackedWeightTests
             packed.AddTo(x, mklSum);
             Assert.True(fast.eq(mkl).all().item<bool>(), $"max difference {(fast - mkl).abs().max().item<float>()}");
             Assert.True(fastSum.eq(mklSum).all().item<bool>(), $"max difference {(fastSum - mklSum).abs().max().item<float>()}");
-        }
-        finally
-        {
-            set_num_threads(pool);
-        }
+        });
     }
 
     [SkippableTheory]
@@ -88,10 +82,8 @@ public class PackedWeightTests
         using var query = Avx512Linear.TryCreate(layer.weight!, null);
         Skip.If(query is null, "MKL sums in an order the AVX-512 kernel was not found to reproduce here, so the layer runs");
         using var noGrad = no_grad();
-        int pool = get_num_threads();
-        try
+        OnOneThread(() =>                                                        // as in decoding's workers
         {
-            set_num_threads(1);                                                  // as in decoding's workers
             foreach (int rows in new[] { 1, 3, 4, 7, 64, 200 })                  // under 4 rows the layer itself runs
             {
                 var x = randn(rows, inputs).tanh();
@@ -99,11 +91,7 @@ public class PackedWeightTests
                 var actual = query!.Apply(x);
                 Assert.True(actual.eq(expected).all().item<bool>(), $"{rows} rows: max difference {(actual - expected).abs().max().item<float>()}");
             }
-        }
-        finally
-        {
-            set_num_threads(pool);
-        }
+        });
     }
 
     [SkippableTheory]
@@ -119,7 +107,7 @@ public class PackedWeightTests
         var x = randn(rows, k);
         var bias = randn(n);
         var start = randn(rows, n);
-        using var product = Avx512Product.Pack(Address(w), n, k);
+        using var product = Avx512Product.Pack(Avx512Product.Address(w), n, k);
         float[] wv = w.data<float>().ToArray(), xv = x.data<float>().ToArray(), bv = bias.data<float>().ToArray(), sv = start.data<float>().ToArray();
         // The order written out: per block a chain of fused multiply-adds from zero, added to the output in turn.
         float Expected(int i, int j, float? from)
@@ -136,9 +124,9 @@ public class PackedWeightTests
         var withBias = empty(rows, n);
         var without = full(rows, n, float.NaN);
         var added = start.clone();
-        product.Multiply(Address(x), rows, Address(withBias), n, Address(bias), accumulate: false, depth);
-        product.Multiply(Address(x), rows, Address(without), n, IntPtr.Zero, accumulate: false, depth);
-        product.Multiply(Address(x), rows, Address(added), n, IntPtr.Zero, accumulate: true, depth);
+        product.Multiply(Avx512Product.Address(x), rows, Avx512Product.Address(withBias), n, Avx512Product.Address(bias), accumulate: false, depth);
+        product.Multiply(Avx512Product.Address(x), rows, Avx512Product.Address(without), n, IntPtr.Zero, accumulate: false, depth);
+        product.Multiply(Avx512Product.Address(x), rows, Avx512Product.Address(added), n, IntPtr.Zero, accumulate: true, depth);
         float[] a = withBias.data<float>().ToArray(), b0 = without.data<float>().ToArray(), c = added.data<float>().ToArray();
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < n; j++)
@@ -291,7 +279,20 @@ public class PackedWeightTests
         Assert.True(gruStepper.HasPackedEncoder);
     }
 
-    private static IntPtr Address(Tensor t) => t.storage<float>().data_ptr() + (nint)(t.storage_offset() * sizeof(float));
+    /// <summary>Runs <paramref name="check"/> with libtorch's pool at one thread, then gives the pool back its size.</summary>
+    private static void OnOneThread(Action check)
+    {
+        int pool = get_num_threads();
+        try
+        {
+            set_num_threads(1);
+            check();
+        }
+        finally
+        {
+            set_num_threads(pool);
+        }
+    }
 
     private static DecoderState PlainStep(Seq2SeqModel model, Tensor y, DecoderState state, EncodedSource source) =>
         model.Decoder.Step(model.Decoder.Embed(y), state, source).State;

@@ -16,10 +16,10 @@ internal sealed class Avx512Linear : IDisposable
 {
     private readonly Tensor weight;          // (N, K), the layer's
     private readonly Tensor? bias;           // (N) or null, the layer's
-    private readonly Avx512Product? avx512;  // null where the kernel does not give the layer's numbers
-    private readonly int depth;
+    private readonly Avx512Product avx512;   // the weight in the kernel's layout
+    private readonly int depth;              // ... summed in blocks of this depth, as the layer sums
 
-    private Avx512Linear(Tensor weight, Tensor? bias, Avx512Product? avx512, int depth)
+    private Avx512Linear(Tensor weight, Tensor? bias, Avx512Product avx512, int depth)
     {
         this.weight = weight;
         this.bias = bias;
@@ -27,12 +27,10 @@ internal sealed class Avx512Linear : IDisposable
         this.depth = depth;
     }
 
-    /// <summary>Whether products of enough rows run on the kernel (false: all run the layer's function).</summary>
-    internal bool OnAvx512 => avx512 is not null;
-
     /// <summary>
     /// For the float CPU layer (<paramref name="weight"/> (N, K), <paramref name="bias"/> (N) or null); null where
-    /// this processor has no AVX-512 or the layer is not a float matrix on the CPU.
+    /// this processor has no AVX-512, the layer is not a float matrix on the CPU, or the kernel does not give its
+    /// numbers.
     /// </summary>
     public static Avx512Linear? TryCreate(Tensor weight, Tensor? bias)
     {
@@ -50,8 +48,8 @@ internal sealed class Avx512Linear : IDisposable
     /// <summary>x Wᵀ + b for x (M, K) → (M, N), without autograd.</summary>
     public Tensor Apply(Tensor input)
     {
-        int m = checked((int)input.shape[0]), n = avx512?.OutFeatures ?? 0;
-        if (avx512 is null || m < Avx512Product.MinRows || get_num_threads() != 1) return nn.functional.linear(input, weight, bias);
+        int m = checked((int)input.shape[0]), n = avx512.OutFeatures;
+        if (m < Avx512Product.MinRows || get_num_threads() != 1) return nn.functional.linear(input, weight, bias);
         using var x = input.contiguous();                                        // (M, K)
         var y = empty(m, n);                                                     // (M, N)
         avx512.Multiply(Avx512Product.Address(x), m, Avx512Product.Address(y), n, bias is null ? IntPtr.Zero : Avx512Product.Address(bias), accumulate: false, depth);
@@ -60,5 +58,5 @@ internal sealed class Avx512Linear : IDisposable
     }
 
     /// <summary>Frees the kernel's copy of the weight.</summary>
-    public void Dispose() => avx512?.Dispose();
+    public void Dispose() => avx512.Dispose();
 }

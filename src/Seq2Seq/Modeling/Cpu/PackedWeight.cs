@@ -31,25 +31,20 @@ internal sealed class PackedWeight : IDisposable
     private readonly Tensor? bias;         // (N) or null
     private readonly (int Start, int Count, IntPtr Buffer)[] blocks; // the packed (K, N) right-hand matrix, by column blocks
     private readonly Avx512Product? avx512; // the same products on AVX-512, or null
-    private readonly int depth;             // ... summing K in blocks of this depth, as MKL does
+    private readonly int depth;             // ... summing K in blocks of this depth, as MKL does; 0 without it
 
-    private PackedWeight((int, int, IntPtr)[] blocks, long outFeatures, long inFeatures, Tensor? bias)
+    private PackedWeight((int, int, IntPtr)[] blocks, long outFeatures, long inFeatures, Tensor? bias, Avx512Product? avx512 = null, int depth = 0)
     {
         this.blocks = blocks;
         OutFeatures = outFeatures;
         InFeatures = inFeatures;
         this.bias = bias;
-    }
-
-    private PackedWeight((int, int, IntPtr)[] blocks, long outFeatures, long inFeatures, Tensor? bias, Avx512Product? avx512, int depth)
-        : this(blocks, outFeatures, inFeatures, bias)
-    {
         this.avx512 = avx512;
         this.depth = depth;
     }
 
     /// <summary>The block depth of K with which <see cref="Avx512Product"/> gives MKL's numbers for this layer; 0 where it is not used.</summary>
-    internal int Avx512Depth => avx512 is null ? 0 : depth;
+    internal int Avx512Depth => depth;
 
     /// <summary>Output size N of the layer.</summary>
     public long OutFeatures { get; }
